@@ -1,0 +1,1 @@
+"""Persistence with sqlite-utils: the only package that speaks SQL."""

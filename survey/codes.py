@@ -1,0 +1,58 @@
+"""Join codes and device-token hashing.
+
+Codes avoid characters that are misread on a projector or typed wrongly on a
+phone (0/O, 1/I/L). Device tokens are stored only as an HMAC keyed with a
+per-pulse secret, so the same device cannot be followed across pulses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+_TOKEN_PATTERN = re.compile(r"[0-9a-f]{32,128}")
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    """A random join code from the unambiguous alphabet."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normalise_code(typed: str) -> str | None:
+    """The canonical code for what a participant typed, or None if it cannot be one.
+
+    Case, spaces and dashes are forgiven; characters outside the alphabet are not
+    guessed at (an O might be a 0 that no code contains), so they fail clearly.
+    """
+    cleaned = re.sub(r"[\s\-]", "", typed or "").upper()
+    if not (CODE_LENGTH <= len(cleaned) <= 12):
+        return None
+    if any(ch not in CODE_ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def new_pulse_secret() -> str:
+    """A per-pulse HMAC key (hex)."""
+    return secrets.token_hex(32)
+
+
+def valid_device_token(token: object) -> bool:
+    """Whether a browser-supplied token has the shape we issue (hex, 32–128 chars)."""
+    return isinstance(token, str) and _TOKEN_PATTERN.fullmatch(token) is not None
+
+
+def device_hash(pulse_secret: str, token: str) -> str:
+    """The only form in which a device token is ever stored."""
+    return hmac.new(
+        bytes.fromhex(pulse_secret), token.encode("ascii"), hashlib.sha256
+    ).hexdigest()
+
+
+def new_row_id() -> str:
+    """A random primary key, so stored order says nothing about arrival order."""
+    return secrets.token_hex(8)

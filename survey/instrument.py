@@ -1,0 +1,154 @@
+"""The default instrument: dimensions, item bank, forms and the answer scale.
+
+Items are written in our own words for cross-professional work around children
+and families. The full form (before/after a session) has at least three items
+per dimension so reliability can be estimated; the short form (during a
+session) has one item per dimension so a pulse takes a few taps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SCALE_LOW = 1
+SCALE_HIGH = 7
+SCALE_POINTS = SCALE_HIGH - SCALE_LOW + 1
+
+SCALE_LABELS: dict[int, str] = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Somewhat disagree",
+    4: "Neither agree nor disagree",
+    5: "Somewhat agree",
+    6: "Agree",
+    7: "Strongly agree",
+}
+
+Form = Literal["short", "full"]
+Moment = Literal["before", "during", "after"]
+MOMENTS: tuple[Moment, ...] = ("before", "during", "after")
+FORMS: tuple[Form, ...] = ("short", "full")
+
+COMMENT_PROMPT = "Anything you want the facilitators to know? (optional)"
+COMMENT_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    dimension: str
+    text: str
+    reverse: bool = False
+    short_form: bool = False
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        "safety",
+        "Psychological safety",
+        "People can speak up, admit mistakes, ask for help and disagree "
+        "without being punished or undermined.",
+    ),
+    Dimension(
+        "connection",
+        "Connection",
+        "People across the groups know, trust and turn to one another; "
+        "meetings are joint work, not updates.",
+    ),
+    Dimension(
+        "purpose",
+        "Purpose",
+        "Shared responsibility for outcomes for children and families, "
+        "clear common goals, belief that working together makes a difference.",
+    ),
+)
+
+ITEM_BANK: tuple[Item, ...] = (
+    Item(
+        "safety_speak_up",
+        "safety",
+        "In this group I can raise a problem or a difficult issue without worrying "
+        "how it will land.",
+        short_form=True,
+    ),
+    Item(
+        "safety_mistakes",
+        "safety",
+        "If I get something wrong here, it is held against me.",
+        reverse=True,
+    ),
+    Item(
+        "safety_ask_help",
+        "safety",
+        "I can ask people here for help without feeling judged.",
+    ),
+    Item(
+        "safety_disagree",
+        "safety",
+        "People who disagree or see things differently get put down here.",
+        reverse=True,
+    ),
+    Item(
+        "connection_know",
+        "connection",
+        "I know people in the other team well enough to pick up the phone to them.",
+    ),
+    Item(
+        "connection_trust",
+        "connection",
+        "I trust colleagues in both teams to do what they say they will do.",
+    ),
+    Item(
+        "connection_joint_work",
+        "connection",
+        "When we meet, we work on problems together rather than just giving updates.",
+        short_form=True,
+    ),
+    Item(
+        "purpose_shared",
+        "purpose",
+        "We share responsibility for how things turn out for the children and "
+        "families we work with.",
+        short_form=True,
+    ),
+    Item(
+        "purpose_goals",
+        "purpose",
+        "Our two teams have clear goals in common.",
+    ),
+    Item(
+        "purpose_difference",
+        "purpose",
+        "Working together makes a real difference for children and families.",
+    ),
+)
+
+
+def dimension_label(key: str) -> str:
+    """The human label of a dimension key; custom dimensions show their key."""
+    for dimension in DIMENSIONS:
+        if dimension.key == key:
+            return dimension.label
+    return key.replace("_", " ").capitalize()
+
+
+def form_items(form: Form) -> tuple[Item, ...]:
+    """The bank items a form asks, in bank order."""
+    if form == "full":
+        return ITEM_BANK
+    if form == "short":
+        return tuple(item for item in ITEM_BANK if item.short_form)
+    raise ValueError(f"Unknown form {form!r}: use 'short' or 'full'.")
+
+
+def default_form(moment: Moment) -> Form:
+    """Short during a session (a few taps), full before and after it."""
+    return "short" if moment == "during" else "full"

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by pages: resources and small view helpers."""
