@@ -14,7 +14,8 @@ import secrets
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
-_TOKEN_PATTERN = re.compile(r"[0-9a-f]{32,128}")
+DEVICE_TOKEN_HEX_LENGTH = 64
+_TOKEN_PATTERN = re.compile(rf"[0-9a-f]{{{DEVICE_TOKEN_HEX_LENGTH}}}")
 
 
 def new_code(length: int = CODE_LENGTH) -> str:
@@ -42,7 +43,10 @@ def new_pulse_secret() -> str:
 
 
 def valid_device_token(token: object) -> bool:
-    """Whether a browser-supplied token has the shape we issue (hex, 32–128 chars)."""
+    """Whether a browser-supplied token has the shape we issue: 64 lowercase hex.
+
+    Uppercase is refused so one device has one spelling (and one hash).
+    """
     return isinstance(token, str) and _TOKEN_PATTERN.fullmatch(token) is not None
 
 

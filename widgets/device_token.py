@@ -1,0 +1,138 @@
+"""A random per-browser token kept in localStorage (DESIGN.md, promise 5).
+
+The token lets the server de-duplicate responses per device and pulse without
+knowing who anyone is: the browser keeps 32 random bytes under one localStorage
+key, and the server only ever stores an HMAC of them with a per-pulse secret.
+
+This is a Custom Components v2 element (``st.components.v2.component``) with
+inline JavaScript. It draws nothing and takes no space: its CSS hides its own
+element container, so there is no flex gap either.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from survey.codes import DEVICE_TOKEN_HEX_LENGTH, valid_device_token
+
+STORAGE_KEY = "together-pulse-device"
+"""The localStorage key that holds the token in the browser."""
+
+TOKEN_BYTES = 32
+TOKEN_HEX_LENGTH = DEVICE_TOKEN_HEX_LENGTH
+_STATE_NAME = "token"
+_MARKER_CLASS = "tp-device-token"
+
+# The component's JavaScript. It reports the token through `setStateValue`
+# once per mount. `reported` is module-level: the module is imported once per
+# page and Streamlit may call the default export again for the same mount
+# (e.g. on a theme change); a new mount (another page, then back) has a new
+# parentElement and reports again, which is right because the server dropped
+# the widget's state when it was not rendered.
+_JS = f"""
+const STORAGE_KEY = {STORAGE_KEY!r};
+const TOKEN_BYTES = {TOKEN_BYTES};
+const TOKEN_RE = /^[0-9a-f]{{{TOKEN_HEX_LENGTH}}}$/;
+const reported = new WeakSet();
+
+function newToken() {{
+  const bytes = new Uint8Array(TOKEN_BYTES);
+  globalThis.crypto.getRandomValues(bytes);
+  let hex = "";
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  return hex;
+}}
+
+// The stored token, created if missing or malformed. Throws when localStorage
+// is unavailable (SecurityError, QuotaExceededError, ...); returns null when a
+// freshly written token does not read back, so only a persisted token is used.
+function storedToken() {{
+  const storage = window.localStorage;
+  const existing = storage.getItem(STORAGE_KEY);
+  if (typeof existing === "string" && TOKEN_RE.test(existing)) return existing;
+  const token = newToken();
+  storage.setItem(STORAGE_KEY, token);
+  return storage.getItem(STORAGE_KEY) === token ? token : null;
+}}
+
+export default function (component) {{
+  const {{ parentElement, setStateValue }} = component;
+  if (reported.has(parentElement)) return;
+  reported.add(parentElement);
+  let token = null;
+  try {{
+    token = storedToken();
+  }} catch (err) {{
+    token = null;
+  }}
+  if (token !== null) setStateValue("{_STATE_NAME}", token);
+}}
+"""
+
+# The element container holds only this component; hide it so it takes no
+# height and adds no gap between its neighbours. The <style> is in the app's
+# document (isolate_styles=False), so the rule can reach the container.
+_CSS = f"""
+.stElementContainer:has(.{_MARKER_CLASS}) {{
+  display: none !important;
+}}
+"""
+
+_HTML = f'<div class="{_MARKER_CLASS}" hidden></div>'
+
+_device_token_component = st.components.v2.component(
+    "together_pulse_device_token",
+    html=_HTML,
+    css=_CSS,
+    js=_JS,
+    isolate_styles=False,
+)
+
+
+def _on_token_change() -> None:
+    """No-op: declaring ``on_token_change`` makes ``token`` a state key."""
+
+
+def clean_token(value: object) -> str | None:
+    """Return ``value`` if it is a well-formed device token, else None.
+
+    The browser can send anything, so only exactly 64 lowercase hex characters
+    are accepted (uppercase is refused so one device has one spelling).
+    """
+    return value if valid_device_token(value) else None
+
+
+def device_token(key: str = "device_token") -> str | None:
+    """This browser's device token, or None while it is not (yet) known.
+
+    Mounts an invisible component whose JavaScript reads a token from
+    ``localStorage[STORAGE_KEY]``, or creates one (32 bytes from
+    ``crypto.getRandomValues``, as 64 lowercase hex characters) and stores it,
+    then reports it to Python once per mount with ``setStateValue("token", …)``.
+    That report triggers one script rerun, in which this returns the token;
+    it stays available on later reruns of the session.
+
+    The page never waits for it. None is a normal answer:
+
+    - on the first script run of a session (the browser has not reported yet);
+    - when JavaScript does not run (blocked, or outside a browser, e.g. under
+      ``streamlit.testing.v1.AppTest`` or with no script run context);
+    - when localStorage is unavailable or the token cannot be persisted there
+      (some private windows, storage disabled or full): the component then
+      reports nothing rather than a session-only token, so a token is only
+      ever one that should survive a reload;
+    - when the reported value is not exactly 64 lowercase hex characters (it
+      comes from the browser and is attacker-controlled).
+
+    Use the return value, not ``st.session_state[key]``: session state holds
+    the raw, unvalidated report. ``key`` must be unique on the page. Call it
+    outside ``st.form`` (inside a form the report waits for the submit button);
+    inside a fragment the report reruns only that fragment.
+    """
+    result = _device_token_component(
+        key=key,
+        width="content",
+        height="content",
+        on_token_change=_on_token_change,
+    )
+    return clean_token(result.get(_STATE_NAME))
