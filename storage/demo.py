@@ -126,6 +126,18 @@ def seed_demo_if_empty(store: Store) -> bool:
     return True
 
 
+def open_demo_code(store: Store) -> str | None:
+    """The join code of the demo's open pulse (printed for a new user)."""
+    with store.read() as db:
+        row = db.execute(
+            "SELECT p.code FROM pulses p JOIN sessions s ON s.id = p.session_id "
+            "JOIN programmes g ON g.id = s.programme_id "
+            "WHERE g.name = ? AND p.status = 'open'",
+            [DEMO_NAME],
+        ).fetchone()
+    return row[0] if row else None
+
+
 def build_demo(store: Store, *, seed: int = DEMO_SEED, name: str = DEMO_NAME) -> int:
     """The demo programme with closed pulses, and one open pulse; returns its id."""
     rng = random.Random(seed)

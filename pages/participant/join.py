@@ -4,10 +4,12 @@ import streamlit as st
 
 from storage import repository as repo
 from ui.answer_form import answer_form
+from ui.phone_style import apply_phone_style
 from ui.resources import shared_store
 from widgets.device_token import device_token
 
 store = shared_store()
+apply_phone_style()
 answered: set[int] = st.session_state.setdefault("answered_pulses", set())
 
 

@@ -1,0 +1,175 @@
+"""The participant page in AppTest: join, answer, thank-you, refusals."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from storage import repository as repo
+from storage.db import Store, open_store
+from tests.conftest import OpenPulse, make_open_pulse, row_counts
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture
+def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The database the app under test opens (PULSE_DB), already holding data so
+    the demo is not seeded into it."""
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("PULSE_DB", str(path))
+    store = open_store(path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def live(app_store: Store) -> OpenPulse:
+    return make_open_pulse(app_store)
+
+
+def run_app(code: str | None = None, token: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if code is not None:
+        at.query_params["code"] = code
+    if token is not None:
+        # Stand in for the browser's device-token report (widgets/device_token.py).
+        at.session_state["device_token"] = {"token": token}
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "success", "error", "info")
+        for e in getattr(at, kind)
+    ]
+    parts += [e.value for e in at.subheader] + [e.value for e in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def answer_all(at: AppTest, value: int) -> None:
+    for control in at.get("button_group"):
+        control.set_value(value)
+
+
+def test_join_link_opens_the_pulse_with_every_question(live: OpenPulse) -> None:
+    at = run_app(live.pulse.code)
+    assert not at.exception
+    assert live.pulse.session_title in texts(at)
+    assert len(at.get("button_group")) == len(live.questions) == 10
+    assert [r.options for r in at.radio] == [
+        ["Social work", "Education", "Prefer not to say"]
+    ]
+
+
+def test_typed_code_is_case_insensitive(live: OpenPulse) -> None:
+    at = run_app()
+    assert "Join a pulse" in texts(at)
+    at.text_input[0].set_value(live.pulse.code.lower())
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.get("button_group")) == len(live.questions)
+
+
+def test_unknown_code_says_so_and_writes_nothing(live: OpenPulse) -> None:
+    before = row_counts(live.store)
+    at = run_app("NOPE99")
+    assert "No pulse has that code" in texts(at)
+    assert not at.get("button_group")
+    hostile = run_app("<img src=x onerror=alert(1)>")
+    assert "No pulse has that code" in texts(hostile)
+    assert "onerror" not in texts(hostile)
+    assert row_counts(live.store) == before
+
+
+def test_draft_and_closed_pulses_explain_themselves(live: OpenPulse) -> None:
+    draft = repo.create_pulse(live.store, live.pulse.session_id, "after")
+    at = run_app(draft.code)
+    assert "not opened yet" in texts(at)
+    assert not at.get("button_group")
+    repo.close_pulse(live.store, live.pulse.id)
+    at = run_app(live.pulse.code)
+    assert "has closed" in texts(at)
+    assert not at.get("button_group")
+
+
+def test_submit_stores_the_answers_and_thanks(live: OpenPulse) -> None:
+    at = run_app(live.pulse.code)
+    at.radio[0].set_value("Education")
+    answer_all(at, 6)
+    at.text_area[0].set_value("**bold** [x](javascript:alert(1))")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Your answers are in" in texts(at)
+    assert repo.count_responses(live.store, live.pulse.id) == 1
+    with live.store.read() as db:
+        values = {v for (v,) in db.execute("SELECT value FROM answers")}
+        group = db.execute("SELECT group_id FROM responses").fetchone()[0]
+        comment = db.execute("SELECT text FROM comments").fetchone()[0]
+    assert values == {6}
+    assert group == live.groups[1].id
+    assert (
+        comment == "**bold** [x](javascript:alert(1))"
+    )  # stored as typed, shown as text
+
+
+def test_prefer_not_to_say_and_skips_are_accepted(live: OpenPulse) -> None:
+    at = run_app(live.pulse.code)
+    at.radio[0].set_value("Prefer not to say")
+    at.get("button_group")[2].set_value(3)
+    at.button[0].click().run()
+    assert "Your answers are in" in texts(at)
+    with live.store.read() as db:
+        assert db.execute("SELECT group_id FROM responses").fetchall() == [(None,)]
+        assert db.execute("SELECT count(*) FROM answers").fetchone()[0] == 1
+
+
+def test_nothing_answered_asks_for_one_and_writes_nothing(live: OpenPulse) -> None:
+    before = row_counts(live.store)
+    at = run_app(live.pulse.code)
+    at.button[0].click().run()
+    assert "at least one question" in texts(at)
+    assert row_counts(live.store) == before
+
+
+def test_same_device_sees_already_answered(live: OpenPulse) -> None:
+    token = secrets.token_hex(32)
+    at = run_app(live.pulse.code, token=token)
+    answer_all(at, 4)
+    at.button[0].click().run()
+    assert "Your answers are in" in texts(at)
+    # A later visit from the same browser (new session, same stored token).
+    again = run_app(live.pulse.code, token=token)
+    assert "already answered this pulse on this device" in texts(again)
+    assert not again.get("button_group")
+    # Another device can still answer.
+    other = run_app(live.pulse.code, token=secrets.token_hex(32))
+    assert other.get("button_group")
+
+
+def test_pulse_closed_while_answering_keeps_nothing(live: OpenPulse) -> None:
+    at = run_app(live.pulse.code)
+    answer_all(at, 5)
+    repo.close_pulse(live.store, live.pulse.id)
+    before = row_counts(live.store)
+    at.button[0].click().run()
+    assert "closed" in texts(at)
+    assert row_counts(live.store) == before
+
+
+def test_first_run_seeds_the_demo_with_an_open_pulse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULSE_DB", str(tmp_path / "fresh.db"))
+    at = run_app()
+    assert not at.exception
+    store = open_store(tmp_path / "fresh.db")
+    with store.read() as db:
+        statuses = [s for (s,) in db.execute("SELECT status FROM pulses")]
+    assert statuses.count("open") == 1
+    assert statuses.count("closed") >= 8
