@@ -1,0 +1,42 @@
+"""The README's commands are the set-up: CI must run exactly its test command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_command(marker: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    match = re.search(rf"<!-- {marker} -->\s*```bash\n(.+?)\n```", text, re.S)
+    assert match, f"README.md has no {marker} block"
+    return match.group(1).strip()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert readme_command("test-command") in ci_lines
+
+
+def test_ci_installs_chromium_after_updating_package_lists() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.index("apt-get update") < ci.index("apt-get install")
+    assert "chromium" in ci
+
+
+def test_readme_run_command_starts_the_app() -> None:
+    assert "streamlit run app.py" in readme_command("run-command")
+
+
+def test_streamlit_config_turns_off_gc_and_keeps_xsrf() -> None:
+    config = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert re.search(r"postScriptGC\s*=\s*false", config)
+    assert re.search(r"gatherUsageStats\s*=\s*false", config)
+    assert re.search(r"enableXsrfProtection\s*=\s*true", config)
+
+
+def test_no_top_level_page_files() -> None:
+    # Top-level pages/*.py would run as a legacy multipage app, bypassing app.py.
+    assert not list((ROOT / "pages").glob("*.py"))
