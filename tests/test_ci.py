@@ -16,7 +16,9 @@ def readme_command(marker: str) -> str:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    ci_lines = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+    ]
     assert readme_command("test-command") in ci_lines
 
 

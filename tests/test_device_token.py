@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +11,13 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.e2e.harness import (
+    WAIT_MS,
+    chromium_browser,
+    new_page,
+    require_chromium,
+    streamlit_server,
+)
 from widgets.device_token import STORAGE_KEY, TOKEN_HEX_LENGTH, clean_token
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -30,8 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SERVER_START_TIMEOUT_S = 30
-WAIT_MS = 20_000  # bound on every browser wait
 SETTLE_MS = 1_500  # time given to a (wrong) extra rerun to show up
 
 VALID = "0123456789abcdef" * 4
@@ -41,6 +41,13 @@ import time
 
 import streamlit as st
 
+from tests.e2e.harness import (
+    WAIT_MS,
+    chromium_browser,
+    new_page,
+    require_chromium,
+    streamlit_server,
+)
 from widgets.device_token import device_token
 
 runs = st.session_state.setdefault("_runs", [])
@@ -120,86 +127,24 @@ def test_apptest_reported_state_is_validated(
 # --- real browser ----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: the browser test needs Debian chromium")
+    require_chromium()
     work = tmp_path_factory.mktemp("tokdemo")
     app = work / "app.py"
     app.write_text(SCRIPT)
-    log_path = work / "server.log"
-    port = _free_port()
-    pythonpath = [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, pythonpath))}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.headless=true",
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--server.fileWatcherType=none",
-        "--server.runOnSave=false",
-        "--browser.gatherUsageStats=false",
-        "--global.developmentMode=false",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy in time:\n{log_path.read_text()}")
-            time.sleep(0.2)
+    with streamlit_server(app, work / "server.log") as url:
         yield url + "/"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def chromium(server_url: str) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 def _new_page(browser: Any, init_script: str | None = None) -> Any:
-    # A fresh context is a fresh profile: its own, empty localStorage.
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    context.set_default_timeout(WAIT_MS)
-    if init_script:
-        context.add_init_script(init_script)
-    return context.new_page()
+    return new_page(browser, init_script=init_script)
 
 
 def _read_token(page: Any) -> str:

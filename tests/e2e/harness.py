@@ -1,0 +1,139 @@
+"""Start a real ``streamlit run`` server on a free loopback port, and Chromium.
+
+Playwright cannot download a browser here: Debian's ``/usr/bin/chromium`` is
+used. Every wait is bounded; servers are stopped in teardown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT_S = 60
+WAIT_MS = 20_000
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser tests skipped: {CHROMIUM} is absent "
+            "(install Debian's chromium: apt-get update && apt-get install chromium)"
+        )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    app: Path, log_path: Path, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run app`` from the repo root (so .streamlit/config.toml
+    applies); yield its base URL once healthy."""
+    port = free_port()
+    pythonpath = [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, pythonpath)),
+        **(env or {}),
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.fileWatcherType=none",
+    ]  # fmt: skip
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited early:\n{log_path.read_text()}")
+            if _healthy(url):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy in time:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(
+    browser: Any, *, phone: bool = True, init_script: str | None = None
+) -> Any:
+    """A page in a fresh context (its own, empty localStorage)."""
+    context = browser.new_context(
+        viewport=PHONE if phone else LAPTOP, is_mobile=phone, has_touch=phone
+    )
+    context.set_default_timeout(WAIT_MS)
+    if init_script:
+        context.add_init_script(init_script)
+    return context.new_page()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a test artefact a person can look at (test-artifacts/NAME.png)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
