@@ -149,6 +149,26 @@ def mean_ci(values: ArrayLike, confidence: float = 0.95) -> MeanCI:
     return MeanCI(mean, float(ci.low), float(ci.high), n, confidence)
 
 
+def mean_ci_from_summary(
+    mean: float, sd: float, n: int, confidence: float = 0.95
+) -> MeanCI:
+    """The same t interval as ``mean_ci``, from n, mean and sample SD (ddof=1).
+
+    Aggregates come from one SQL ``GROUP BY`` over stored scores; this turns
+    those sufficient statistics into the interval without fetching the values.
+    """
+    _check_confidence(confidence)
+    n = int(n)
+    if n == 0:
+        return MeanCI(NAN, NAN, NAN, 0, confidence, NO_RESPONSES)
+    if n < 2:
+        return MeanCI(float(mean), NAN, NAN, n, confidence, TOO_FEW)
+    if not sd > 1e-12:
+        return MeanCI(float(mean), NAN, NAN, n, confidence, NO_VARIATION)
+    low, high = sps.t.interval(confidence, n - 1, loc=mean, scale=sd / np.sqrt(n))
+    return MeanCI(float(mean), float(low), float(high), n, confidence)
+
+
 # ---------------------------------------- reliability
 
 

@@ -716,3 +716,17 @@ def test_trend_p_is_a_probability_and_interval_brackets_slope(pairs: list) -> No
         assert 0.0 <= res.p <= 1.0
         assert res.low <= res.slope <= res.high
         assert -1.0 <= res.tau <= 1.0
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.integers(min_value=1, max_value=7), min_size=0, max_size=40))
+def test_mean_ci_from_summary_matches_mean_ci(values: list[int]) -> None:
+    # The SQL path (n, mean, sd) must give the very interval the raw path gives.
+    x = np.asarray(values, dtype=float)
+    sd = float(np.std(x, ddof=1)) if x.size > 1 else float("nan")
+    mean = float(np.mean(x)) if x.size else float("nan")
+    raw, summary = stats.mean_ci(x), stats.mean_ci_from_summary(mean, sd, x.size)
+    assert summary.n == raw.n
+    assert summary.reason == raw.reason
+    for a, b in ((raw.low, summary.low), (raw.high, summary.high)):
+        assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-9)
