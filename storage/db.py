@@ -228,3 +228,13 @@ def m001_initial_schema(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m002_releases(db: Database) -> None:
+    # The figures last released for each open pulse (promise 3). No timestamps.
+    db["releases"].create(
+        {"pulse_id": int, "n": int, "snapshot": str},
+        pk="pulse_id",
+        foreign_keys=[("pulse_id", "pulses", "id")],
+    )

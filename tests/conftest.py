@@ -44,6 +44,11 @@ class OpenPulse:
     def first_answers(self, value: int = 5) -> dict[int, int]:
         return {q.id: value for q in self.questions}
 
+    def scoring_answers(self, score: int) -> dict[int, int]:
+        """Answers that give every dimension exactly ``score`` (reversed items
+        answered the other way)."""
+        return {q.id: (8 - score if q.reverse else score) for q in self.questions}
+
 
 def make_open_pulse(store: Store, *, moment: str = "before", k: int = 5) -> OpenPulse:
     programme_id = repo.create_programme(

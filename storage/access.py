@@ -1,0 +1,355 @@
+"""Facilitator access: one passphrase, kept only as a salted slow hash.
+
+The passphrase comes from ``PULSE_FACILITATOR_PASSWORD`` or the secret
+``facilitator_password`` when either is set; otherwise one is generated on the
+first run and handed back once, for the caller to print on the terminal. The
+database holds only ``scrypt$n$r$p$salt_hex$hash_hex`` in the ``settings``
+table; no plaintext is stored or logged anywhere.
+
+Failed sign-ins are rate-limited per database, for the whole process: after
+``FREE_FAILURES`` wrong passphrases each further try must wait
+``FIRST_WAIT_S``, doubling with every failure up to ``MAX_WAIT_S``. The
+limiter lives in memory, not in the database:
+
+- every browser session shares it (it is keyed by the database file, not by
+  the session or the ``Store`` object), so opening new sessions resets nothing;
+- it uses a monotonic clock, so changing the wall clock does not shorten a wait;
+- a failed try costs no disk write, and the limiter's own lock (held while
+  checking a passphrase) serialises sign-ins without ever blocking the
+  participants' writes, which take the store's lock;
+- tries are checked one at a time, so a burst of parallel tries cannot slip
+  past the count, and a locked-out try is refused before any hashing, so
+  hammering the form cannot burn CPU or memory.
+
+A server restart clears it; restarting needs access to the server, which is
+more than the passphrase protects. Several server processes on one database
+would each count on their own (the deployment is one process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import os
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from secrets import choice, token_bytes
+from typing import Any
+
+from storage.db import Store
+
+ENV_VAR = "PULSE_FACILITATOR_PASSWORD"
+SECRETS_KEY = "facilitator_password"
+SETTINGS_KEY = "facilitator_passphrase_hash"
+
+# scrypt: N = 2**17, r = 8, p = 1 is OWASP's recommended minimum (128 MiB,
+# ~0.4 s on the 2-core reference machine). Stored hashes carry their own
+# parameters, so raising these later upgrades each hash at its next sign-in.
+SCRYPT_N = 2**17
+SCRYPT_R = 8
+SCRYPT_P = 1
+SALT_BYTES = 16
+HASH_BYTES = 32
+# Bounds on parameters read back from the database, so a damaged or tampered
+# row cannot make a sign-in allocate gigabytes.
+_N_RANGE = (2**14, 2**20)
+_R_RANGE = (1, 32)
+_P_RANGE = (1, 16)
+
+MIN_LENGTH = 12
+MAX_LENGTH = 1000
+
+FREE_FAILURES = 5
+FIRST_WAIT_S = 30.0
+MAX_WAIT_S = 15 * 60.0
+# Failures long past are forgotten: a quiet day gives the count back.
+FORGET_AFTER_S = 24 * 3600.0
+
+# Generated passphrases: 5 groups of 4 from a 32-character alphabet without
+# look-alikes (no i, l, o, u) = 100 bits, e.g. ``7kq2-mx9d-p4tz-w8hc-3nvb``.
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_GROUPS = 5
+_GROUP_LENGTH = 4
+GENERATED_BITS = _GROUPS * _GROUP_LENGTH * math.log2(len(_ALPHABET))
+
+
+class PassphraseRejected(ValueError):
+    """A passphrase change that was refused; ``str()`` is the message to show."""
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    retry_after_s: float
+    message: str
+
+
+# --- hashing ----------------------------------------------------------------------
+
+
+def _normalise(passphrase: str) -> bytes:
+    """The same characters typed on any device give the same bytes (NFC), and
+    spaces picked up when copying from a terminal do not count."""
+    return unicodedata.normalize("NFC", passphrase).strip().encode("utf-8")
+
+
+def _scrypt(secret: bytes, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    return hashlib.scrypt(
+        secret,
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        maxmem=2 * 128 * n * r * p,  # OpenSSL's 32 MiB default is too small
+        dklen=dklen,
+    )
+
+
+def hash_passphrase(passphrase: str) -> str:
+    """``scrypt$n$r$p$salt_hex$hash_hex`` with a fresh random salt."""
+    salt = token_bytes(SALT_BYTES)
+    digest = _scrypt(
+        _normalise(passphrase), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, HASH_BYTES
+    )
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def _parse(encoded: str) -> tuple[int, int, int, bytes, bytes] | None:
+    try:
+        scheme, n_text, r_text, p_text, salt_hex, hash_hex = encoded.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        salt, digest = bytes.fromhex(salt_hex), bytes.fromhex(hash_hex)
+    except (AttributeError, ValueError):
+        return None
+    if (
+        scheme != "scrypt"
+        or n & (n - 1)
+        or not _N_RANGE[0] <= n <= _N_RANGE[1]
+        or not _R_RANGE[0] <= r <= _R_RANGE[1]
+        or not _P_RANGE[0] <= p <= _P_RANGE[1]
+        or len(salt) < SALT_BYTES
+        or not 16 <= len(digest) <= 64
+    ):
+        return None
+    return n, r, p, salt, digest
+
+
+def verify_passphrase(passphrase: str, encoded: str) -> bool:
+    """Whether ``passphrase`` matches ``encoded``; False for malformed hashes."""
+    parsed = _parse(encoded)
+    if parsed is None or len(passphrase) > MAX_LENGTH:
+        return False
+    n, r, p, salt, digest = parsed
+    candidate = _scrypt(_normalise(passphrase), salt, n, r, p, len(digest))
+    return hmac.compare_digest(candidate, digest)
+
+
+def _is_current(encoded: str) -> bool:
+    parsed = _parse(encoded)
+    return parsed is not None and parsed[:3] == (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+def generate_passphrase() -> str:
+    """A random passphrase of ``GENERATED_BITS`` (100) bits, easy to read out."""
+    return "-".join(
+        "".join(choice(_ALPHABET) for _ in range(_GROUP_LENGTH)) for _ in range(_GROUPS)
+    )
+
+
+# --- the stored passphrase --------------------------------------------------------
+
+
+def _stored_hash(store: Store) -> str | None:
+    with store.read() as db:
+        row = db.execute(
+            "SELECT value FROM settings WHERE key = ?", [SETTINGS_KEY]
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _store_hash(store: Store, encoded: str) -> None:
+    with store.write() as db:
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [SETTINGS_KEY, encoded],
+        )
+
+
+def passphrase_version(store: Store) -> str | None:
+    """A short fingerprint of the stored hash: it changes whenever the passphrase
+    does, so sign-ins made under an old passphrase can be told apart."""
+    encoded = _stored_hash(store)
+    if encoded is None:
+        return None
+    return hashlib.sha256(encoded.encode()).hexdigest()[:16]
+
+
+def configured_passphrase(
+    env: Mapping[str, str] = os.environ, secrets: Mapping[str, Any] | None = None
+) -> tuple[str, str] | None:
+    """``(passphrase, where it came from)`` from the environment variable or the
+    secrets, in that order; None when neither is set (blank counts as unset)."""
+    value = env.get(ENV_VAR)
+    if value and value.strip():
+        return value, f"the {ENV_VAR} environment variable"
+    value = secrets.get(SECRETS_KEY) if secrets is not None else None
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{SECRETS_KEY} in .streamlit/secrets.toml must be a string.")
+    if not value.strip():
+        return None
+    return value, f"{SECRETS_KEY} in .streamlit/secrets.toml"
+
+
+def ensure_passphrase(
+    store: Store,
+    env: Mapping[str, str] = os.environ,
+    secrets: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Make sure a passphrase hash is stored. Call once at start-up.
+
+    A configured passphrase (environment, then secrets) replaces the stored
+    hash when it does not match it; returns None. Otherwise, the first time,
+    a passphrase is generated and its hash stored, and the plaintext is
+    returned (only this once) for the caller to show on the terminal;
+    afterwards returns None.
+    """
+    configured = configured_passphrase(env, secrets)
+    stored = _stored_hash(store)
+    if configured is not None:
+        passphrase = configured[0]
+        if stored is None or not verify_passphrase(passphrase, stored):
+            _store_hash(store, hash_passphrase(passphrase))
+        return None
+    if stored is not None:
+        return None
+    passphrase = generate_passphrase()
+    encoded = hash_passphrase(passphrase)
+    with store.write() as db:
+        # Another process may have got there first: keep the first one.
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+            [SETTINGS_KEY, encoded],
+        ).rowcount
+    return passphrase if inserted else None
+
+
+# --- rate-limited checks ----------------------------------------------------------
+
+
+class _Limiter:
+    """Failed-sign-in state for one database, shared by every session."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.failures = 0
+        self.last_failure = -math.inf
+        self.locked_until = -math.inf
+
+
+_limiters: dict[str, _Limiter] = {}
+_limiters_lock = threading.Lock()
+
+
+def _limiter_for(store: Store) -> _Limiter:
+    # Keyed by the database file, so every Store opened on it in this process
+    # (the app's shared one, a command's, a test's) counts failures together.
+    if store.path == ":memory:":
+        key = f":memory:{id(store)}"
+    else:
+        key = os.path.realpath(store.path)
+    with _limiters_lock:
+        return _limiters.setdefault(key, _Limiter())
+
+
+def _wait_text(seconds: float) -> str:
+    seconds = math.ceil(seconds)
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def _locked(wait: float) -> LoginResult:
+    return LoginResult(
+        False,
+        wait,
+        f"Too many wrong passphrases. Sign-in is paused: try again in "
+        f"{_wait_text(wait)}.",
+    )
+
+
+def check_login(
+    store: Store, attempt: str, *, now: Callable[[], float] = time.monotonic
+) -> LoginResult:
+    """Check a sign-in attempt against the stored passphrase, rate-limited.
+
+    While sign-in is paused every attempt is refused, the right passphrase
+    too, and ``retry_after_s`` says how long until the next try is allowed.
+    """
+    limiter = _limiter_for(store)
+    with limiter.lock:
+        wait = limiter.locked_until - now()
+        if wait > 0:
+            return _locked(wait)
+        if not attempt.strip():
+            return LoginResult(False, 0.0, "Enter the facilitator passphrase.")
+        stored = _stored_hash(store)
+        if stored is None:
+            return LoginResult(
+                False,
+                0.0,
+                "No facilitator passphrase is set up yet. Restart the app and "
+                "read the passphrase it prints on the terminal.",
+            )
+        if verify_passphrase(attempt, stored):
+            limiter.failures = 0
+            limiter.locked_until = -math.inf
+            if not _is_current(stored):
+                _store_hash(store, hash_passphrase(attempt))
+            return LoginResult(True, 0.0, "Signed in.")
+        moment = now()
+        if moment - limiter.last_failure > FORGET_AFTER_S:
+            limiter.failures = 0
+        limiter.failures += 1
+        limiter.last_failure = moment
+        if limiter.failures < FREE_FAILURES:
+            return LoginResult(False, 0.0, "That passphrase is not right.")
+        doublings = min(limiter.failures - FREE_FAILURES, 16)
+        wait = min(FIRST_WAIT_S * 2**doublings, MAX_WAIT_S)
+        limiter.locked_until = moment + wait
+        return _locked(wait)
+
+
+def change_passphrase(
+    store: Store,
+    current: str,
+    new: str,
+    *,
+    now: Callable[[], float] = time.monotonic,
+) -> None:
+    """Replace the passphrase. The current one is checked under the same rate
+    limit as sign-in; ``PassphraseRejected`` (a ValueError) explains any
+    refusal, and a refused change writes nothing."""
+    cleaned = new.strip()
+    if len(cleaned) < MIN_LENGTH:
+        raise PassphraseRejected(
+            f"The new passphrase needs at least {MIN_LENGTH} characters."
+        )
+    if len(new) > MAX_LENGTH:
+        raise PassphraseRejected(
+            f"The new passphrase can have at most {MAX_LENGTH} characters."
+        )
+    result = check_login(store, current, now=now)
+    if not result.ok:
+        if result.retry_after_s > 0:
+            raise PassphraseRejected(result.message)
+        raise PassphraseRejected("The current passphrase is not right.")
+    if _normalise(new) == _normalise(current):
+        raise PassphraseRejected("The new passphrase is the same as the current one.")
+    _store_hash(store, hash_passphrase(new))
