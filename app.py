@@ -1,7 +1,8 @@
 """Together Pulse: entry point. Page config, navigation, shared database handle.
 
 Participants land on the join page (the default page, so a join link is
-``/?code=K7PX2M``); facilitator pages sit under ``/facilitator``.
+``/?code=K7PX2M``) and see no navigation; facilitator pages sit under
+``/facilitator`` and each checks access itself.
 """
 
 import streamlit as st
@@ -12,18 +13,34 @@ st.set_page_config(page_title="Together Pulse", page_icon="🌱", layout="center
 shared_store()
 
 participant = st.Page(
-    "pages/participant/join.py", title="Answer a pulse", icon="✍️", default=True
+    "pages/participant/join.py",
+    title="Answer a pulse",
+    icon=":material/touch_app:",
+    default=True,
 )
 facilitator = [
     st.Page(
-        "pages/facilitator/home.py",
+        "pages/facilitator/programmes.py",
         title="Programmes",
-        icon="🗂️",
+        icon=":material/event_note:",
         url_path="facilitator",
+    ),
+    st.Page("pages/facilitator/live.py", title="Live room", icon=":material/sensors:"),
+    st.Page(
+        "pages/facilitator/present.py",
+        title="Present (QR)",
+        icon=":material/qr_code_2:",
+    ),
+    st.Page(
+        "pages/facilitator/questions.py", title="Questions", icon=":material/edit_note:"
+    ),
+    st.Page(
+        "pages/facilitator/settings.py", title="Settings", icon=":material/settings:"
     ),
 ]
 page = st.navigation([participant, *facilitator], position="hidden")
-if page is not participant:
+if page.url_path != participant.url_path:
+    st.set_page_config(layout="wide")
     with st.sidebar:
         for link in facilitator:
             st.page_link(link)

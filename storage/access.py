@@ -77,6 +77,9 @@ _GROUP_LENGTH = 4
 GENERATED_BITS = _GROUPS * _GROUP_LENGTH * math.log2(len(_ALPHABET))
 
 
+WRONG_PASSPHRASE = "That passphrase is not right."
+
+
 class PassphraseRejected(ValueError):
     """A passphrase change that was refused; ``str()`` is the message to show."""
 
@@ -319,7 +322,7 @@ def check_login(
         limiter.failures += 1
         limiter.last_failure = moment
         if limiter.failures < FREE_FAILURES:
-            return LoginResult(False, 0.0, "That passphrase is not right.")
+            return LoginResult(False, 0.0, WRONG_PASSPHRASE)
         doublings = min(limiter.failures - FREE_FAILURES, 16)
         wait = min(FIRST_WAIT_S * 2**doublings, MAX_WAIT_S)
         limiter.locked_until = moment + wait
@@ -347,9 +350,9 @@ def change_passphrase(
         )
     result = check_login(store, current, now=now)
     if not result.ok:
-        if result.retry_after_s > 0:
-            raise PassphraseRejected(result.message)
-        raise PassphraseRejected("The current passphrase is not right.")
+        if result.message == WRONG_PASSPHRASE:
+            raise PassphraseRejected("The current passphrase is not right.")
+        raise PassphraseRejected(result.message)
     if _normalise(new) == _normalise(current):
         raise PassphraseRejected("The new passphrase is the same as the current one.")
     _store_hash(store, hash_passphrase(new))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from storage.db import Store, database_path, open_store
 from storage.demo import open_demo_code, seed_demo_if_empty
+from ui.access import announce_passphrase
 
 
 def shared_store() -> Store:
@@ -19,5 +20,9 @@ def _store_at(path: str) -> Store:
     store = open_store(path)
     if seed_demo_if_empty(store):
         # Once, on the terminal: where a new user can answer straight away.
-        print(f"Demo programme created. Open pulse: /?code={open_demo_code(store)}")
+        print(
+            f"Demo programme created. Open pulse: /?code={open_demo_code(store)}",
+            flush=True,
+        )
+    announce_passphrase(store)
     return store

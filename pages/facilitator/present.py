@@ -1,0 +1,48 @@
+"""Present: the join QR code, link and code, big, for the projector."""
+
+import streamlit as st
+
+from storage import repository as repo
+from storage import results
+from ui.access import require_facilitator
+from ui.links import big_code, join_url, qr_png
+from ui.pickers import programme_picker, pulse_picker
+from ui.resources import shared_store
+
+store = shared_store()
+require_facilitator(store)
+
+with st.sidebar:
+    programme_id = programme_picker(store)
+    pulse_id = pulse_picker(store, programme_id) if programme_id else None
+if pulse_id is None:
+    st.info("Choose a pulse in the sidebar.")
+    st.stop()
+
+pulse = repo.pulse_by_id(store, pulse_id)
+url = join_url(pulse.code)
+st.title(f"{pulse.session_title} · {pulse.moment}")
+qr, words = st.columns([3, 2], vertical_alignment="center")
+qr.image(qr_png(url), width="stretch", caption="Scan with your phone camera")
+with words:
+    st.markdown("### Or go to")
+    st.code(url.split("?")[0], language=None, wrap_lines=True)
+    st.markdown("### and type the code")
+    big_code(pulse.code)
+    if pulse.status != "open":
+        st.warning(f"This pulse is {pulse.status}: open it so people can answer.")
+
+
+@st.fragment(run_every=3)
+def live_count() -> None:
+    counts = results.group_counts(store, pulse_id)
+    answered = sum(counts.values())
+    expected = sum(
+        g.expected or 0 for g in repo.programme_groups(store, pulse.programme_id)
+    )
+    of = f" of {expected} expected" if expected else ""
+    st.metric("Answers so far", f"{answered}{of}")
+
+
+with words:
+    live_count()

@@ -1,0 +1,35 @@
+"""Programmes: create from the template, settings and groups, the timeline of
+sessions and pulses with open / close / present / live."""
+
+import streamlit as st
+
+from ui.access import require_facilitator
+from ui.pickers import programme_picker
+from ui.programme_views import (
+    delete_answers,
+    new_programme,
+    programme_settings,
+    timeline_view,
+)
+from ui.resources import shared_store
+
+store = shared_store()
+require_facilitator(store)
+
+st.title("Programmes")
+with st.expander(":material/add: New programme from the template"):
+    created = new_programme(store)
+    if created is not None:
+        st.query_params["programme"] = str(created)
+        st.session_state.pop("programme_pick", None)
+        st.rerun()
+
+programme_id = programme_picker(store)
+if programme_id is not None:
+    timeline, settings, danger = st.tabs(["Timeline", "Settings and groups", "Delete"])
+    with timeline:
+        timeline_view(store, programme_id)
+    with settings:
+        programme_settings(store, programme_id)
+    with danger:
+        delete_answers(store, programme_id)

@@ -1,0 +1,188 @@
+"""Facilitator pages in AppTest: access, template, pulse control, live room."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from storage import programmes, results
+from storage import repository as repo
+from storage.db import Store, open_store
+from storage.demo import DEMO_NAME
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PASSPHRASE = "correct horse battery staple"
+FACILITATOR_PAGES = [
+    "pages/facilitator/programmes.py",
+    "pages/facilitator/live.py",
+    "pages/facilitator/present.py",
+    "pages/facilitator/questions.py",
+    "pages/facilitator/settings.py",
+]
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The app's database after its first run: the demo programme is seeded."""
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("PULSE_DB", str(path))
+    monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
+    AppTest.from_file(APP, default_timeout=60).run()
+    store = open_store(path)
+    yield store
+    store.close()
+
+
+def page(path: str, *, sign_in: bool = True, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()  # st.navigation registers the pages on the first run
+    at.switch_page(path).run()
+    if sign_in:
+        box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
+        box.set_value(PASSPHRASE)
+        next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown_text(at: AppTest) -> str:
+    kinds = (
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "title",
+        "subheader",
+        "header",
+        "metric",
+    )
+    parts = []
+    for kind in kinds:
+        for element in getattr(at, kind):
+            parts.append(str(getattr(element, "value", "")))
+            parts.append(str(getattr(element, "label", "")))
+    return "\n".join(parts)
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def demo_open_pulse(store: Store) -> int:
+    with store.read() as db:
+        return db.execute("SELECT id FROM pulses WHERE status = 'open'").fetchone()[0]
+
+
+def button(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+@pytest.mark.parametrize("path", FACILITATOR_PAGES)
+def test_no_access_without_the_passphrase(demo_store: Store, path: str) -> None:
+    at = page(path, sign_in=False)
+    text = shown_text(at)
+    assert "Facilitator sign-in" in text
+    assert DEMO_NAME not in text
+    assert not at.get("image") and not charts(at) and not at.tabs
+
+
+def test_wrong_passphrase_is_refused(demo_store: Store) -> None:
+    at = page(FACILITATOR_PAGES[0], sign_in=False)
+    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
+        "wrong passphrase"
+    )
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert "Facilitator sign-in" in shown_text(at)
+    assert not at.tabs
+
+
+def test_build_the_four_month_programme_from_the_template(demo_store: Store) -> None:
+    at = page("pages/facilitator/programmes.py")
+    next(t for t in at.text_input if t.label == "Programme name").set_value(
+        "Leeds joint working"
+    )
+    next(b for b in at.button if b.label == "Create programme").click().run()
+    assert not at.exception
+    created = [
+        p
+        for p in programmes.list_programmes(demo_store)
+        if p[1] == "Leeds joint working"
+    ]
+    assert len(created) == 1
+    sessions = programmes.timeline(demo_store, created[0][0])
+    titles = [s.title for s in sessions]
+    assert titles == [
+        "1:1 conversations",
+        "Social work session",
+        "Education session",
+        "Joint workshop, day 1",
+        "Joint workshop, day 2",
+        "Six-month follow-up",
+    ]
+    assert sum(len(s.pulses) for s in sessions) == 1 + 2 + 2 + 3 + 2 + 2
+    assert {p.status for s in sessions for p in s.pulses} == {"draft"}
+    assert programmes.get_programme(demo_store, created[0][0]).k == 5
+
+
+def test_open_and_close_a_pulse(demo_store: Store) -> None:
+    programme_id = programmes.list_programmes(demo_store)[0][0]
+    first = programmes.timeline(demo_store, programme_id)[0].pulses[0]
+    at = page("pages/facilitator/programmes.py", programme=str(programme_id))
+    button(at, f"open-{first.id}").click().run()
+    assert repo.pulse_by_id(demo_store, first.id).status == "open"
+    button(at, f"close-{first.id}").click().run()
+    assert repo.pulse_by_id(demo_store, first.id).status == "closed"
+
+
+def test_live_view_shows_the_count_and_nothing_below_k(demo_store: Store) -> None:
+    pulse_id = demo_open_pulse(demo_store)
+    at = page("pages/facilitator/live.py", pulse=str(pulse_id))
+    assert repo.count_responses(demo_store, pulse_id) == 3
+    assert "Answers" in shown_text(at) and "3" in shown_text(at)
+    assert "Results appear once at least 5" in shown_text(at)
+    at.toggle[0].set_value(True).run()
+    assert not charts(at)  # even revealed: 3 < k
+
+
+def test_live_view_reveals_released_results(demo_store: Store) -> None:
+    pulse_id = demo_open_pulse(demo_store)
+    questions = repo.pulse_questions(demo_store, pulse_id)
+    for value in (4, 6):
+        repo.submit_response(demo_store, pulse_id, {q.id: value for q in questions})
+    at = page("pages/facilitator/live.py", pulse=str(pulse_id))
+    assert not charts(at)  # hidden until Reveal
+    assert "Reveal results" in shown_text(at)
+    at.toggle[0].set_value(True).run()
+    assert len(charts(at)) == 2
+    assert results.live_room(demo_store, pulse_id).released.n == 5
+
+
+def test_present_shows_qr_link_and_code(demo_store: Store) -> None:
+    pulse_id = demo_open_pulse(demo_store)
+    code = repo.pulse_by_id(demo_store, pulse_id).code
+    at = page("pages/facilitator/present.py", pulse=str(pulse_id))
+    assert at.get("image")
+    assert any(code in str(h.proto) for h in at.get("html"))
+    assert "Answers so far" in shown_text(at)
+
+
+def test_delete_needs_confirmation(demo_store: Store) -> None:
+    programme_id = programmes.list_programmes(demo_store)[0][0]
+    pulse_id = demo_open_pulse(demo_store)
+    at = page("pages/facilitator/programmes.py", programme=str(programme_id))
+    next(b for b in at.button if b.label == "Delete all answers").click().run()
+    assert repo.count_responses(demo_store, pulse_id) == 3
+    next(t for t in at.text_input if t.label == "Type DELETE to confirm").set_value(
+        "DELETE"
+    )
+    next(b for b in at.button if b.label == "Delete all answers").click().run()
+    with demo_store.read() as db:
+        assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM comments").fetchone()[0] == 0

@@ -1,0 +1,102 @@
+"""The live room fragment: counts every few seconds, released figures on Reveal."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from storage import repository as repo
+from storage import results
+from storage.db import Store
+from survey import charts
+from survey.instrument import dimension_label
+
+REFRESH_SECONDS = 3
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
+    room = results.live_room(store, pulse_id)
+    expected = {
+        g.name: g.expected
+        for g in repo.programme_groups(
+            store, repo.pulse_by_id(store, pulse_id).programme_id
+        )
+    }
+    count_row(room, expected)
+    if room.released is None:
+        st.info(
+            f"Results appear once at least {room.k} people have answered "
+            f"({room.waiting_for} more to go). Nothing is shown for fewer than "
+            f"{room.k}, to keep everyone anonymous."
+        )
+        return
+    if room.status == "open" and room.waiting_for:
+        st.caption(
+            f"Showing results from the first {room.released.n} answers. They update "
+            f"after {room.waiting_for} more, so no change can be traced to one person."
+        )
+    if not revealed:
+        st.caption("Results are ready. Press **Reveal results** when the room is.")
+        return
+    results_view(room.released)
+
+
+def count_row(room: results.LiveRoom, expected: dict[str, int | None]) -> None:
+    total_expected = sum(e or 0 for e in expected.values())
+    columns = st.columns(1 + len(room.group_counts))
+    columns[0].metric(
+        "Answers",
+        room.n_now,
+        help=f"of {total_expected} expected" if total_expected else None,
+    )
+    for column, (group, n) in zip(
+        columns[1:], sorted(room.group_counts.items()), strict=True
+    ):
+        of = f" / {expected[group]}" if expected.get(group) else ""
+        column.metric(group, f"{n}{of}")
+
+
+def results_view(shown: results.PulseResults) -> None:
+    """Distributions, means with intervals (by group where safe), comments."""
+    st.altair_chart(
+        charts.distribution_chart(distribution_frame(shown)), width="stretch"
+    )
+    st.altair_chart(charts.means_chart(means_frame(shown)), width="stretch")
+    if shown.comments:
+        st.markdown(f"**Comments** ({len(shown.comments)}, in random order)")
+        for comment in shown.comments:
+            with st.container(border=True):
+                st.text(comment)
+
+
+def distribution_frame(shown: results.PulseResults) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "dimension_label": dimension_label(d.dimension),
+                "level": d.level,
+                "count": d.count,
+                "n": d.n,
+            }
+            for d in shown.distribution
+        ],
+        columns=["dimension_label", "level", "count", "n"],
+    )
+
+
+def means_frame(shown: results.PulseResults) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "dimension_label": dimension_label(f.dimension),
+                "group": f.group,
+                "mean": f.mean,
+                "low": f.low,
+                "high": f.high,
+                "n": f.n,
+            }
+            for f in shown.figures
+        ],
+        columns=["dimension_label", "group", "mean", "low", "high", "n"],
+    )

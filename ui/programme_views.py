@@ -1,0 +1,258 @@
+"""Views of the Programmes page: create from the template, settings, timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from storage import programmes
+from storage import repository as repo
+from storage.db import Store
+from survey.instrument import MOMENTS, dimension_label
+from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
+
+LIVE_PAGE = "pages/facilitator/live.py"
+PRESENT_PAGE = "pages/facilitator/present.py"
+STATUS_BADGE = {"draft": ":gray[draft]", "open": ":green[**open**]", "closed": "closed"}
+
+
+def new_programme(store: Store) -> int | None:
+    """Create a programme from the editable four-month template."""
+    name = st.text_input("Programme name", placeholder="e.g. Children's services 2027")
+    groups = st.data_editor(
+        pd.DataFrame(
+            {"group": ["Social work", "Education"], "expected headcount": [9, 8]}
+        ),
+        num_rows="dynamic",
+        key="new_groups",
+        column_config={
+            "expected headcount": st.column_config.NumberColumn(min_value=0, step=1)
+        },
+    )
+    left, right = st.columns(2)
+    k = left.number_input(
+        "Anonymity minimum k",
+        min_value=repo.MIN_K,
+        value=5,
+        step=1,
+        help="No figure is shown for fewer than k answers (never below 3).",
+    )
+    start = right.date_input("First session", value=date.today())
+    group_names = [str(g).strip() for g in groups["group"].dropna() if str(g).strip()]
+    st.markdown(f"**Timeline** — from the template “{TEMPLATE_NAME}”; edit freely.")
+    plan = st.data_editor(
+        _plan_frame(four_month_template(group_names, start)),
+        num_rows="dynamic",
+        key=f"plan-{'|'.join(group_names)}-{start}",
+        column_config={
+            "date": st.column_config.DateColumn(),
+            "kind": st.column_config.SelectboxColumn(options=programmes.SESSION_KINDS),
+        },
+        width="stretch",
+    )
+    if not st.button("Create programme", type="primary"):
+        return None
+    try:
+        return programmes.create_from_plan(
+            store,
+            name,
+            [
+                (str(r["group"]).strip(), _int_or_none(r["expected headcount"]))
+                for _, r in groups.iterrows()
+                if str(r["group"]).strip() and not pd.isna(r["group"])
+            ],
+            _plan_from_frame(plan),
+            k=int(k),
+        )
+    except ValueError as problem:
+        st.error(str(problem))
+        return None
+
+
+def _plan_frame(plan: list[SessionPlan]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "title": s.title,
+                "kind": s.kind,
+                "date": s.date,
+                **{m: m in s.moments for m in MOMENTS},
+            }
+            for s in plan
+        ]
+    )
+
+
+def _plan_from_frame(frame: pd.DataFrame) -> list[SessionPlan]:
+    plans = []
+    for _, row in frame.iterrows():
+        if pd.isna(row["title"]) or not str(row["title"]).strip():
+            continue
+        when = row["date"] if not pd.isna(row["date"]) else date.today()
+        moments = tuple(m for m in MOMENTS if bool(row.get(m)))
+        plans.append(
+            SessionPlan(str(row["title"]), str(row["kind"] or "session"), when, moments)
+        )
+    return plans
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def programme_settings(store: Store, programme_id: int) -> None:
+    programme = programmes.get_programme(store, programme_id)
+    with st.form(f"settings-{programme_id}"):
+        name = st.text_input("Name", value=programme.name)
+        k = st.number_input(
+            "Anonymity minimum k", min_value=repo.MIN_K, value=programme.k, step=1
+        )
+        if st.form_submit_button("Save"):
+            try:
+                programmes.update_programme(store, programme_id, name, int(k))
+                st.rerun()
+            except ValueError as problem:
+                st.error(str(problem))
+    st.markdown("**Groups** (rename, set expected headcount, or add one)")
+    for group in programme.groups:
+        with st.form(f"group-{group.id}", border=False):
+            left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
+            new_name = left.text_input("Group", value=group.name)
+            expected = mid.number_input(
+                "Expected headcount", min_value=0, value=group.expected or 0
+            )
+            if right.form_submit_button("Save"):
+                programmes.save_group(
+                    store, programme_id, new_name, int(expected) or None, group.id
+                )
+                st.rerun()
+    with st.form(f"group-new-{programme_id}", border=False):
+        left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
+        new_name = left.text_input("New group")
+        expected = mid.number_input("Expected headcount", min_value=0, value=0)
+        if right.form_submit_button("Add") and new_name.strip():
+            programmes.save_group(store, programme_id, new_name, int(expected) or None)
+            st.rerun()
+
+
+def timeline_view(store: Store, programme_id: int) -> None:
+    """Sessions in order, each with its pulses and their controls."""
+    questions = [
+        q for q in programmes.programme_questions(store, programme_id) if not q.retired
+    ]
+    for session in programmes.timeline(store, programme_id):
+        with st.container(border=True):
+            st.markdown(f"**{session.date or 'no date'} · {session.title}**")
+            st.caption(session.kind)
+            for pulse in session.pulses:
+                _pulse_row(store, programme_id, pulse)
+            left, right = st.columns(2)
+            with left.popover("Add a pulse"):
+                _add_pulse_form(store, session.id, questions)
+            with right.popover("Edit session"):
+                _edit_session_form(store, session)
+    with st.popover("Add a session"), st.form(f"add-session-{programme_id}"):
+        title = st.text_input("Title")
+        kind = st.selectbox("Kind", programmes.SESSION_KINDS)
+        when = st.date_input("Date", value=date.today())
+        if st.form_submit_button("Add session") and title.strip():
+            repo.add_session(
+                store, programme_id, title, kind=kind, date=when.isoformat()
+            )
+            st.rerun()
+
+
+def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> None:
+    info, status, actions = st.columns([3, 2, 4], vertical_alignment="center")
+    info.markdown(f"{pulse.moment.capitalize()} · {pulse.form} form · `{pulse.code}`")
+    status.markdown(f"{STATUS_BADGE[pulse.status]} · {pulse.responses} answers")
+    buttons = actions.columns(3)
+    if pulse.status == "open":
+        if buttons[0].button("Close", key=f"close-{pulse.id}"):
+            repo.close_pulse(store, pulse.id)
+            st.rerun()
+    elif buttons[0].button(
+        "Open" if pulse.status == "draft" else "Reopen",
+        key=f"open-{pulse.id}",
+        type="primary" if pulse.status == "draft" else "secondary",
+    ):
+        repo.open_pulse(store, pulse.id)
+        st.rerun()
+    params = {"programme": str(programme_id), "pulse": str(pulse.id)}
+    if buttons[1].button("Present", key=f"present-{pulse.id}"):
+        st.switch_page(PRESENT_PAGE, query_params=params)
+    if buttons[2].button("Live", key=f"live-{pulse.id}"):
+        st.switch_page(LIVE_PAGE, query_params=params)
+
+
+def _add_pulse_form(
+    store: Store, session_id: int, questions: list[programmes.QuestionRow]
+) -> None:
+    with st.form(f"add-pulse-{session_id}", border=False):
+        moment = st.selectbox("Moment", MOMENTS)
+        form = st.radio(
+            "Questions",
+            ["full", "short", "custom"],
+            format_func={
+                "full": "Full form (before / after)",
+                "short": "Short form (during)",
+                "custom": "Pick questions",
+            }.__getitem__,
+        )
+        picked = st.multiselect(
+            "Questions for a custom pulse",
+            [q.id for q in questions],
+            format_func={
+                q.id: f"{dimension_label(q.dimension)}: {q.text}" for q in questions
+            }.__getitem__,
+        )
+        if st.form_submit_button("Add pulse"):
+            try:
+                programmes.add_pulse(store, session_id, moment, form, picked)
+                st.rerun()
+            except ValueError as problem:
+                st.error(str(problem))
+
+
+def _edit_session_form(store: Store, session: programmes.SessionRow) -> None:
+    with st.form(f"edit-session-{session.id}", border=False):
+        title = st.text_input("Title", value=session.title)
+        kinds = list(programmes.SESSION_KINDS)
+        kind = st.selectbox(
+            "Kind",
+            kinds,
+            index=kinds.index(session.kind) if session.kind in kinds else 0,
+        )
+        when = st.date_input(
+            "Date", value=date.fromisoformat(session.date) if session.date else None
+        )
+        save, remove = st.columns(2)
+        if save.form_submit_button("Save"):
+            programmes.update_session(
+                store, session.id, title, kind, when.isoformat() if when else None
+            )
+            st.rerun()
+        if remove.form_submit_button("Delete session"):
+            try:
+                programmes.delete_session(store, session.id)
+                st.rerun()
+            except ValueError as problem:
+                st.error(str(problem))
+
+
+def delete_answers(store: Store, programme_id: int) -> None:
+    """Delete all answers of the programme, after typing DELETE to confirm."""
+    st.warning(
+        "Deleting answers removes every answer, score, comment and device record "
+        "of this programme's pulses. It cannot be undone."
+    )
+    with st.form(f"delete-{programme_id}"):
+        typed = st.text_input("Type DELETE to confirm")
+        if st.form_submit_button("Delete all answers", type="primary"):
+            if typed.strip() == "DELETE":
+                deleted = programmes.delete_programme_responses(store, programme_id)
+                st.success(f"Deleted {deleted} responses.")
+            else:
+                st.error("Nothing deleted: type DELETE to confirm.")

@@ -1,0 +1,61 @@
+"""Views of the Questions page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from storage import programmes
+from storage.db import Store
+from survey.instrument import DIMENSIONS, dimension_label
+
+
+def question_list(store: Store, programme_id: int) -> None:
+    questions = programmes.programme_questions(store, programme_id)
+    for question in questions:
+        text, flags, up, down, retire = st.columns(
+            [8, 3, 1, 1, 2], vertical_alignment="center"
+        )
+        shown = f"~~{question.text}~~" if question.retired else question.text
+        text.markdown(f"**{dimension_label(question.dimension)}** — {shown}")
+        flags.caption(
+            ("reverse-scored · " if question.reverse else "")
+            + f"{question.answered} answers"
+        )
+        if up.button("↑", key=f"up-{question.id}", help="Move up"):
+            programmes.move_question(store, question.id, -1)
+            st.rerun()
+        if down.button("↓", key=f"down-{question.id}", help="Move down"):
+            programmes.move_question(store, question.id, +1)
+            st.rerun()
+        label = "Restore" if question.retired else "Retire"
+        if retire.button(label, key=f"retire-{question.id}"):
+            programmes.set_question_retired(store, question.id, not question.retired)
+            st.rerun()
+
+
+def add_question_form(store: Store, programme_id: int) -> None:
+    st.subheader("Add a question")
+    known = [d.key for d in DIMENSIONS] + sorted(
+        {q.dimension for q in programmes.programme_questions(store, programme_id)}
+        - {d.key for d in DIMENSIONS}
+    )
+    with st.form(f"add-question-{programme_id}", clear_on_submit=True):
+        dimension = st.selectbox(
+            "Dimension",
+            [*known, "new"],
+            format_func=lambda d: (
+                "A new dimension…" if d == "new" else dimension_label(d)
+            ),
+        )
+        new_dimension = st.text_input("Name of the new dimension (if new)")
+        text = st.text_area("Statement people agree or disagree with", max_chars=300)
+        reverse = st.checkbox(
+            "Reverse-scored (agreeing means *less* of the dimension)",
+        )
+        if st.form_submit_button("Add question", type="primary"):
+            chosen = new_dimension if dimension == "new" else dimension
+            try:
+                programmes.add_question(store, programme_id, chosen, text, reverse)
+                st.success("Added. It will be asked in pulses you create from now on.")
+            except ValueError as problem:
+                st.error(str(problem))
