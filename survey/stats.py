@@ -283,11 +283,22 @@ def rwg_j_star(items: ArrayLike, scale_points: int) -> float:
     127-135: unlike r_wg(J) it does not grow with the number of items. Truncated to
     [0, 1] here (R ``multilevel::rwg.j.lindell`` leaves negative values).
     """
-    null = _null_variance(scale_points)
     mean_var, _ = _mean_item_variance(items)
-    if math.isnan(mean_var):
+    return rwg_j_star_from_variances([mean_var], scale_points)
+
+
+def rwg_j_star_from_variances(item_variances: ArrayLike, scale_points: int) -> float:
+    """Lindell's r*_wg(J) from the items' sample variances (ddof=1).
+
+    Lets SQL aggregates (per-item n, sum, sum of squares) give agreement without
+    fetching answers. NaN if no variance is known.
+    """
+    null = _null_variance(scale_points)
+    variances = np.asarray(item_variances, dtype=float)
+    variances = variances[~np.isnan(variances)]
+    if variances.size == 0:
         return NAN
-    return _clip01(1.0 - mean_var / null)
+    return _clip01(1.0 - float(np.mean(variances)) / null)
 
 
 # ---------------------------------------- ICC
@@ -508,6 +519,51 @@ def compare(a: ArrayLike, b: ArrayLike, confidence: float = 0.95) -> Comparison:
         df_welch=float(welch.df),
         confidence=confidence,
     )
+
+
+@dataclass(frozen=True)
+class WelchDifference:
+    """Mean difference a - b with Welch's interval and p, from summary figures."""
+
+    diff: float
+    low: float
+    high: float
+    p: float
+    df: float
+    n_a: int
+    n_b: int
+    confidence: float = 0.95
+    reason: str = ""
+
+
+def welch_from_summary(
+    mean_a: float,
+    sd_a: float,
+    n_a: int,
+    mean_b: float,
+    sd_b: float,
+    n_b: int,
+    confidence: float = 0.95,
+) -> WelchDifference:
+    """Welch's interval and test for a - b from n, mean and SD of each group.
+
+    The same figures as ``compare`` gives from raw values (Welch 1947;
+    Satterthwaite degrees of freedom), for gaps computed from SQL aggregates.
+    """
+    _check_confidence(confidence)
+    diff = float(mean_a - mean_b)
+    if n_a < 2 or n_b < 2:
+        return WelchDifference(diff, NAN, NAN, NAN, NAN, n_a, n_b, confidence, TOO_FEW)
+    va, vb = sd_a**2 / n_a, sd_b**2 / n_b
+    se = math.sqrt(va + vb)
+    if not se > 0:
+        return WelchDifference(
+            diff, NAN, NAN, NAN, NAN, n_a, n_b, confidence, NO_VARIATION
+        )
+    df = (va + vb) ** 2 / (va**2 / (n_a - 1) + vb**2 / (n_b - 1))
+    half = float(sps.t.ppf(0.5 + confidence / 2, df)) * se
+    p = float(2 * sps.t.sf(abs(diff) / se, df))
+    return WelchDifference(diff, diff - half, diff + half, p, df, n_a, n_b, confidence)
 
 
 # ---------------------------------------- trend

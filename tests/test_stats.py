@@ -730,3 +730,34 @@ def test_mean_ci_from_summary_matches_mean_ci(values: list[int]) -> None:
     assert summary.reason == raw.reason
     for a, b in ((raw.low, summary.low), (raw.high, summary.high)):
         assert (np.isnan(a) and np.isnan(b)) or a == pytest.approx(b, rel=1e-9)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(st.integers(min_value=1, max_value=7), min_size=2, max_size=30),
+    st.lists(st.integers(min_value=1, max_value=7), min_size=2, max_size=30),
+)
+def test_welch_from_summary_matches_compare(a: list[int], b: list[int]) -> None:
+    # Gaps between groups are computed from SQL aggregates; they must equal the
+    # raw-data Welch figures (validated above against R's t.test on `sleep`).
+    x, y = np.asarray(a, float), np.asarray(b, float)
+    raw = stats.compare(x, y)
+    summary = stats.welch_from_summary(
+        x.mean(), x.std(ddof=1), x.size, y.mean(), y.std(ddof=1), y.size
+    )
+    assert summary.diff == pytest.approx(raw.diff)
+    if math.isnan(raw.low):
+        assert math.isnan(summary.low)
+    else:
+        assert summary.low == pytest.approx(raw.low, rel=1e-7, abs=1e-9)
+        assert summary.high == pytest.approx(raw.high, rel=1e-7, abs=1e-9)
+        assert summary.p == pytest.approx(raw.p_welch, rel=1e-7, abs=1e-12)
+
+
+def test_rwg_j_star_from_variances_matches_items() -> None:
+    items = np.array([[5, 6, 5], [6, 6, 7], [4, 5, 5], [5, 7, 6], [6, 6, 6]], float)
+    variances = items.var(axis=0, ddof=1)
+    assert stats.rwg_j_star_from_variances(variances, 7) == pytest.approx(
+        stats.rwg_j_star(items, 7)
+    )
+    assert math.isnan(stats.rwg_j_star_from_variances([float("nan")], 7))
