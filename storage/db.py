@@ -203,9 +203,33 @@ def m001_initial_schema(db: Database) -> None:
             response_id TEXT NOT NULL,
             group_id INTEGER,
             score REAL NOT NULL CHECK (score BETWEEN 1 AND 7),
+            items INTEGER NOT NULL,
             PRIMARY KEY (pulse_id, dimension, response_id),
             FOREIGN KEY (pulse_id, response_id) REFERENCES responses(pulse_id, id)
                 ON DELETE CASCADE
+        ) WITHOUT ROWID
+        """
+    )
+    # Trends read dimension figures with one GROUP BY over this covering index.
+    db.execute(
+        "CREATE INDEX scores_by_group "
+        "ON scores (pulse_id, dimension, group_id, items, score)"
+    )
+    # Per-item sufficient statistics, kept up to date at submit: agreement and
+    # reliability for a whole programme without reading every answer, and
+    # still available after item-level answers are purged (retention).
+    # group_key is the group id, or 0 for "group not given".
+    db.execute(
+        """
+        CREATE TABLE item_stats (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id),
+            group_key INTEGER NOT NULL,
+            question_id INTEGER NOT NULL REFERENCES questions(id),
+            complete INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            total REAL NOT NULL,
+            squares REAL NOT NULL,
+            PRIMARY KEY (pulse_id, group_key, question_id, complete)
         ) WITHOUT ROWID
         """
     )

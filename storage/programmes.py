@@ -212,7 +212,13 @@ def delete_session(store: Store, session_id: int) -> None:
             raise ValueError(
                 "This session has answers. Delete its answers first if you mean to."
             )
-        for table in ("pulse_questions", "submissions", "comments", "releases"):
+        for table in (
+            "pulse_questions",
+            "submissions",
+            "comments",
+            "releases",
+            "item_stats",
+        ):
             db.execute(
                 f"DELETE FROM {table} WHERE pulse_id IN "
                 "(SELECT id FROM pulses WHERE session_id = ?)",
@@ -344,6 +350,7 @@ def _delete_responses(store: Store, where: str, params: list) -> int:
         for table in (
             "answers",
             "scores",
+            "item_stats",
             "responses",
             "comments",
             "submissions",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ from survey.instrument import (
     default_form,
     form_items,
 )
-from survey.scoring import ScoredItem, dimension_scores
+from survey.scoring import ScoredItem, answered_items, dimension_scores
 
 MIN_K = 3
 STATUSES = ("draft", "open", "closed")
@@ -481,8 +482,14 @@ _INSERT_ANSWER = (
     "VALUES (?, ?, ?, ?)"
 )
 _INSERT_SCORE = (
-    "INSERT INTO scores (pulse_id, dimension, response_id, group_id, score) "
-    "VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO scores (pulse_id, dimension, response_id, group_id, score, items) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_UPSERT_ITEM_STATS = (
+    "INSERT INTO item_stats (pulse_id, group_key, question_id, complete, n, total, "
+    "squares) VALUES (?, ?, ?, ?, 1, ?, ?) "
+    "ON CONFLICT (pulse_id, group_key, question_id, complete) DO UPDATE SET "
+    "n = n + 1, total = total + excluded.total, squares = squares + excluded.squares"
 )
 
 
@@ -491,6 +498,7 @@ class _ResponseRows:
     responses: list[tuple] = field(default_factory=list)
     answers: list[tuple] = field(default_factory=list)
     scores: list[tuple] = field(default_factory=list)
+    item_stats: list[tuple] = field(default_factory=list)
 
     def add(
         self,
@@ -500,19 +508,33 @@ class _ResponseRows:
         items: Mapping[int, ScoredItem],
     ) -> None:
         response_id = codes.new_row_id()
+        answered = answered_items(answers, items)
+        asked = Counter(item.dimension for item in items.values())
         self.responses.append((pulse_id, response_id, group_id))
         self.answers.extend(
             (pulse_id, response_id, qid, value) for qid, value in answers.items()
         )
         self.scores.extend(
-            (pulse_id, dim, response_id, group_id, score)
+            (pulse_id, dim, response_id, group_id, score, answered[dim])
             for dim, score in dimension_scores(answers, items).items()
+        )
+        self.item_stats.extend(
+            (
+                pulse_id,
+                group_id or 0,
+                qid,
+                int(answered[items[qid].dimension] == asked[items[qid].dimension]),
+                value,
+                value * value,
+            )
+            for qid, value in answers.items()
         )
 
     def insert(self, db: Database) -> None:
         db.conn.executemany(_INSERT_RESPONSE, self.responses)
         db.conn.executemany(_INSERT_ANSWER, self.answers)
         db.conn.executemany(_INSERT_SCORE, self.scores)
+        db.conn.executemany(_UPSERT_ITEM_STATS, self.item_stats)
 
 
 def _insert_response(

@@ -287,7 +287,7 @@ def _haloed(chart: alt.Chart, **mark: Any) -> list[alt.Chart]:
 
 
 def _pulse_axis(
-    pulses: pd.DataFrame, title: str = "Pulse, in programme order"
+    pulses: pd.DataFrame, extra: Iterable[float] = ()
 ) -> tuple[alt.Axis, alt.Scale]:
     """x encoding pieces for the timeline: a numeric ``order`` scale whose ticks
     are the pulses, labelled with their (wrapped) names."""
@@ -298,9 +298,9 @@ def _pulse_axis(
         o: name if angled else (textwrap.wrap(name, 16) or [""])
         for o, name in zip(orders, names, strict=True)
     }
-    low, high = min(orders), max(orders)
+    low, high = min([*orders, *extra]), max([*orders, *extra])
     axis = alt.Axis(
-        title=title,
+        title="Pulse, in programme order",
         values=orders,
         labelExpr=_label_expr(labels),
         labelAngle=-35 if angled else 0,
@@ -679,7 +679,10 @@ def _trend_panel(
     title: str | None,
     width: int | str,
 ) -> alt.LayerChart:
-    x_axis, x_scale = _pulse_axis(pulses)
+    extra = (
+        [] if _is_empty(markers) else markers["order"].dropna().astype(float).tolist()
+    )
+    x_axis, x_scale = _pulse_axis(pulses, extra)
     y_scale = _scale_1_to_7()
     colour = _group_colour(domain, colours)
     tooltip = [
@@ -756,7 +759,7 @@ def _follow_up_layers(pulses: pd.DataFrame, x_scale: alt.Scale) -> list[Any]:
 def _marker_layers(markers: pd.DataFrame | None, x_scale: alt.Scale) -> list[Any]:
     if _is_empty(markers):
         return []
-    frame = markers[list(MARKER_COLUMNS)].copy()
+    frame = markers[list(MARKER_COLUMNS)].dropna(subset=["order"]).copy()
     frame["label"] = frame["label"].astype(str)
     frame = frame.sort_values("order").reset_index(drop=True)
     frame["y"] = [PANEL_HEIGHT - 6 - 20 * (i % 3) for i in range(len(frame))]

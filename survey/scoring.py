@@ -41,3 +41,14 @@ def dimension_scores(
         item = items[question_id]
         by_dimension.setdefault(item.dimension, []).append(scored_value(value, item))
     return {dim: sum(vals) / len(vals) for dim, vals in by_dimension.items()}
+
+
+def answered_items(
+    answers: Mapping[int, int], items: Mapping[int, ScoredItem]
+) -> dict[str, int]:
+    """How many items of each dimension were answered (skips excluded)."""
+    counts: dict[str, int] = {}
+    for question_id in answers:
+        dimension = items[question_id].dimension
+        counts[dimension] = counts.get(dimension, 0) + 1
+    return counts

@@ -222,11 +222,32 @@ def cronbach_alpha(items: ArrayLike, confidence: float = 0.95) -> CronbachAlpha:
         return CronbachAlpha(NAN, NAN, NAN, 0, k, confidence, NO_RESPONSES)
     if n < 2:
         return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, TOO_FEW)
-    total_var = float(np.var(x.sum(axis=1), ddof=1))
-    if total_var == 0.0:
+    return cronbach_alpha_from_variances(
+        np.var(x, axis=0, ddof=1), float(np.var(x.sum(axis=1), ddof=1)), n, confidence
+    )
+
+
+def cronbach_alpha_from_variances(
+    item_variances: ArrayLike, total_variance: float, n: int, confidence: float = 0.95
+) -> CronbachAlpha:
+    """Alpha and its Feldt interval from the item variances and the variance of
+    the item sum, all over the same ``n`` complete respondents (ddof=1).
+
+    Lets stored aggregates give reliability for a whole programme without
+    fetching every answer.
+    """
+    _check_confidence(confidence)
+    variances = np.asarray(item_variances, dtype=float)
+    k = int(variances.size)
+    if k < 2:
+        return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, "fewer than 2 items")
+    if n == 0:
+        return CronbachAlpha(NAN, NAN, NAN, 0, k, confidence, NO_RESPONSES)
+    if n < 2:
+        return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, TOO_FEW)
+    if not total_variance > 0.0:
         return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, NO_VARIATION)
-    item_var = float(np.var(x, axis=0, ddof=1).sum())
-    alpha = k / (k - 1) * (1.0 - item_var / total_var)
+    alpha = k / (k - 1) * (1.0 - float(variances.sum()) / total_variance)
     low, high = _feldt_interval(alpha, n, k, confidence)
     return CronbachAlpha(float(alpha), low, high, n, k, confidence)
 
@@ -669,7 +690,10 @@ def trend(times: ArrayLike, values: ArrayLike, confidence: float = 0.95) -> Tren
             0.0, NAN, NAN, NAN, n, NAN, 0.0, NAN, float(x[0]), confidence, NO_VARIATION
         )
 
-    ts = sps.theilslopes(x, t, alpha=confidence)
+    with warnings.catch_warnings():
+        # Heavy ties make Sen's rank variance negative: no interval (reason below).
+        warnings.filterwarnings("ignore", "invalid value", RuntimeWarning)
+        ts = sps.theilslopes(x, t, alpha=confidence)
     tau = float(sps.kendalltau(t, x).statistic)
     # S from tau-b: tau_b = S / sqrt((n0 - n_t)(n0 - n_u)), n0 = n(n-1)/2.
     n0 = n * (n - 1) / 2.0
@@ -690,4 +714,7 @@ def trend(times: ArrayLike, values: ArrayLike, confidence: float = 0.95) -> Tren
         var_s=float(var_s),
         intercept=float(ts.intercept),
         confidence=confidence,
+        reason=""
+        if np.isfinite(ts.low_slope) and np.isfinite(ts.high_slope)
+        else "too many tied values for an interval",
     )

@@ -23,6 +23,8 @@ ROW_TABLES = (
     "scores",
     "comments",
     "submissions",
+    "item_stats",
+    "releases",
 )
 
 

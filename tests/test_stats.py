@@ -716,6 +716,17 @@ def test_trend_p_is_a_probability_and_interval_brackets_slope(pairs: list) -> No
         assert 0.0 <= res.p <= 1.0
         assert res.low <= res.slope <= res.high
         assert -1.0 <= res.tau <= 1.0
+    else:
+        # Undefined parts are NaN, never a made-up number.
+        assert math.isnan(res.low) or math.isnan(res.p)
+
+
+def test_trend_with_heavy_ties_says_why_it_has_no_interval() -> None:
+    # Found by hypothesis: Sen's interval is undefined here (negative variance).
+    res = trend([0, 0, 0, 0, 1], [1, 1, 1, 1, 2])
+    assert res.slope == 1.0
+    assert math.isnan(res.low) and math.isnan(res.high)
+    assert res.reason == "too many tied values for an interval"
 
 
 @settings(deadline=None, max_examples=60)
