@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -268,6 +269,33 @@ def test_a_new_session_or_store_does_not_reset_the_limit(store: Store) -> None:
         other.close()
     assert not refused.ok
     assert refused.retry_after_s == access.FIRST_WAIT_S
+
+
+def test_a_parallel_burst_cannot_slip_past_the_count(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(store)
+    checked = []
+    real_verify = access.verify_passphrase
+
+    def counting_verify(passphrase: str, encoded: str) -> bool:
+        checked.append(passphrase)
+        return real_verify(passphrase, encoded)
+
+    monkeypatch.setattr(access, "verify_passphrase", counting_verify)
+    clock = FakeClock()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(
+            pool.map(
+                lambda _: access.check_login(store, "wrong guess", now=clock),
+                range(40),
+            )
+        )
+    assert not any(r.ok for r in results)
+    # Only five guesses were ever checked; every other try was refused unhashed.
+    assert len(checked) == access.FREE_FAILURES
+    assert sum(r.retry_after_s == 0 for r in results) == access.FREE_FAILURES - 1
+    assert access.check_login(store, PASSPHRASE, now=clock).retry_after_s > 0
 
 
 def test_change_passphrase_is_rate_limited_too(store: Store) -> None:
