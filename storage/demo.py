@@ -105,6 +105,7 @@ _TIMELINE = (
 )
 _MOMENT_STEP = {"before": 0.0, "during": 0.04, "after": 0.08}
 _OPEN_PULSE = ("Six-month follow-up", "after")
+_NO_GROUP_SHARE = {("Joint workshop, day 1", "during"): 0.15}
 _OPEN_PULSE_SEEDED = 3  # below k: a new user sees anonymity at work
 
 _COMMENTS = (
@@ -161,7 +162,14 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, name: str = DEMO_NAME) ->
             progress = min(1.0, planned.progress + _MOMENT_STEP[moment])
             is_open = (planned.title, moment) == _OPEN_PULSE
             responses = _demo_responses(
-                rng, store, pulse.id, planned.groups, group_ids, people, progress
+                rng,
+                store,
+                pulse.id,
+                planned.groups,
+                group_ids,
+                people,
+                progress,
+                _NO_GROUP_SHARE.get((planned.title, moment), 0.0),
             )
             if is_open:
                 responses = responses[:_OPEN_PULSE_SEEDED]
@@ -189,6 +197,7 @@ def _demo_responses(
     group_ids: dict[str, int],
     people: dict[str, list[dict[str, float]]],
     progress: float,
+    no_group_share: float = 0.0,
 ) -> list[tuple[int | None, dict[int, int]]]:
     questions = pulse_questions(store, pulse_id)
     responses: list[tuple[int | None, dict[int, int]]] = []
@@ -204,7 +213,9 @@ def _demo_responses(
                 answers[q.id] = _reversed_if(q.reverse, latent + rng.gauss(0, 0.7))
             if not answers:
                 continue
-            said_group = group_ids[group] if rng.random() > 0.08 else None
+            # A few people skip the group question in one pulse: enough to show
+            # complementary suppression at work, not enough to hide the story.
+            said_group = None if rng.random() < no_group_share else group_ids[group]
             responses.append((said_group, answers))
     rng.shuffle(responses)
     return responses
