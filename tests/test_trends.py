@@ -73,12 +73,13 @@ def test_open_pulses_are_not_in_trends(
 
 
 def _answers(store: Store, pulse_ids: list[int], dimension: str) -> pd.DataFrame:
+    in_list = ",".join(map(str, pulse_ids))
     with store.read() as db:
         rows = db.execute(
             "SELECT a.pulse_id, a.response_id, a.question_id, "
             "CASE WHEN q.reverse THEN ? - a.value ELSE a.value END "
             "FROM answers a JOIN questions q ON q.id = a.question_id "
-            f"WHERE q.dimension = ? AND a.pulse_id IN ({','.join(map(str, pulse_ids))})",
+            f"WHERE q.dimension = ? AND a.pulse_id IN ({in_list})",
             [SCALE_LOW + SCALE_HIGH, dimension],
         ).fetchall()
     return pd.DataFrame(rows, columns=["pulse", "response", "question", "value"])
