@@ -9,7 +9,6 @@ import streamlit as st
 
 from ui.resources import shared_store
 
-st.set_page_config(page_title="Together Pulse", page_icon="🌱", layout="centered")
 shared_store()
 
 participant = st.Page(
@@ -27,6 +26,9 @@ facilitator = [
     ),
     st.Page("pages/facilitator/live.py", title="Live room", icon=":material/sensors:"),
     st.Page(
+        "pages/facilitator/trends.py", title="Trends", icon=":material/show_chart:"
+    ),
+    st.Page(
         "pages/facilitator/present.py",
         title="Present (QR)",
         icon=":material/qr_code_2:",
@@ -39,8 +41,13 @@ facilitator = [
     ),
 ]
 page = st.navigation([participant, *facilitator], position="hidden")
-if page.url_path != participant.url_path:
-    st.set_page_config(layout="wide")
+is_participant = page.url_path == participant.url_path
+st.set_page_config(
+    page_title="Together Pulse",
+    page_icon="🌱",
+    layout="centered" if is_participant else "wide",
+)
+if not is_participant:
     with st.sidebar:
         for link in facilitator:
             st.page_link(link)

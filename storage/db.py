@@ -262,3 +262,32 @@ def m002_releases(db: Database) -> None:
         pk="pulse_id",
         foreign_keys=[("pulse_id", "pulses", "id")],
     )
+
+
+@migrations()
+def m003_actions(db: Database) -> None:
+    # Changes a programme agreed to try, and their dated status updates.
+    db["actions"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "session_id": int,
+            "title": str,
+            "dimensions": str,
+            "groups": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("programme_id", "programmes", "id"),
+            ("session_id", "sessions", "id"),
+        ],
+        not_null={"programme_id", "title"},
+    )
+    db["action_updates"].create(
+        {"id": int, "action_id": int, "date": str, "status": str, "note": str},
+        pk="id",
+        foreign_keys=[("action_id", "actions", "id")],
+        not_null={"action_id", "date", "status"},
+    )
+    db["actions"].create_index(["programme_id"])
+    db["action_updates"].create_index(["action_id"])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
+from storage.actions import add_action, update_action
 from storage.db import Store
 from storage.repository import (
     add_session,
@@ -108,6 +110,27 @@ _OPEN_PULSE = ("Six-month follow-up", "after")
 _NO_GROUP_SHARE = {("Joint workshop, day 1", "during"): 0.15}
 _OPEN_PULSE_SEEDED = 3  # below k: a new user sees anonymity at work
 
+# Changes agreed at the joint workshop, with dated updates.
+_ACTIONS = {
+    "Joint workshop, day 1": (
+        (
+            "Fortnightly joint case review",
+            ("connection", "safety"),
+            ("Social work", "Education"),
+            (
+                ("2026-04-01", "started", "First review held"),
+                ("2026-06-10", "done", "Now a standing meeting"),
+            ),
+        ),
+        (
+            "One shared information-sharing form",
+            ("purpose",),
+            ("Social work", "Education"),
+            (("2026-05-05", "started", "Draft agreed by both leads"),),
+        ),
+    ),
+}
+
 _COMMENTS = (
     "Good to hear how the other team sees the same families.",
     "Still not sure who to call in education when a case escalates.",
@@ -182,6 +205,18 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, name: str = DEMO_NAME) ->
                             {"pulse_id": pulse.id, "id": _row_id(rng), "text": text}
                         )
             set_pulse_status(store, pulse.id, "open" if is_open else "closed")
+        for title, dimensions, groups, updates in _ACTIONS.get(planned.title, ()):
+            action_id = add_action(
+                store,
+                programme_id,
+                title,
+                session_id=session_id,
+                dimensions=dimensions,
+                groups=groups,
+                today=date.fromisoformat(planned.date),
+            )
+            for when, status, note in updates:
+                update_action(store, action_id, status, note, date.fromisoformat(when))
     return programme_id
 
 

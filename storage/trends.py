@@ -224,7 +224,12 @@ def gap_frame(figures: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame
     records = []
     for _, row in both.iterrows():
         diff = stats.welch_from_summary(
-            row["mean_a"], row["sd_a"], row["n_a"], row["mean_b"], row["sd_b"], row["n_b"]
+            row["mean_a"],
+            row["sd_a"],
+            row["n_a"],
+            row["mean_b"],
+            row["sd_b"],
+            row["n_b"],
         )
         records.append(
             {

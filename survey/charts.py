@@ -213,9 +213,15 @@ def _title(text: str, subtitle: Sequence[str]) -> alt.Title:
 
 
 def _configure(chart: Any) -> Any:
-    """Projector-friendly type sizes and quiet gridlines (top-level only)."""
+    """Projector-friendly type sizes and quiet gridlines (top-level only).
+
+    ``fit-x`` autosize: the width follows the container, while the height stays
+    the plot's own. Streamlit's default ("fit", padding included) squeezes the
+    plot to nothing once titles, angled pulse labels and legends take their room.
+    """
     return (
-        chart.configure(font="sans-serif")
+        chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .configure(font="sans-serif")
         .configure_title(
             fontSize=TITLE_SIZE,
             subtitleFontSize=SUBTITLE_SIZE,

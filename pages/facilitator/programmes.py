@@ -4,6 +4,7 @@ sessions and pulses with open / close / present / live."""
 import streamlit as st
 
 from ui.access import require_facilitator
+from ui.action_views import action_list, add_action_form
 from ui.pickers import programme_picker
 from ui.programme_views import (
     delete_answers,
@@ -26,9 +27,14 @@ with st.expander(":material/add: New programme from the template"):
 
 programme_id = programme_picker(store)
 if programme_id is not None:
-    timeline, settings, danger = st.tabs(["Timeline", "Settings and groups", "Delete"])
+    timeline, agreed, settings, danger = st.tabs(
+        ["Timeline", "Actions", "Settings and groups", "Delete"]
+    )
     with timeline:
         timeline_view(store, programme_id)
+    with agreed:
+        action_list(store, programme_id)
+        add_action_form(store, programme_id)
     with settings:
         programme_settings(store, programme_id)
     with danger:

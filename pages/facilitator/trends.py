@@ -1,0 +1,85 @@
+"""Trends: how safety, connection and purpose moved from the first session to
+the follow-up, per group and together, with figures an expert would accept."""
+
+import streamlit as st
+
+from storage import actions
+from survey import charts
+from survey.instrument import dimension_label
+from ui.access import require_facilitator
+from ui.pickers import programme_picker
+from ui.resources import shared_store
+from ui.trend_views import (
+    change_table,
+    chart_with_downloads,
+    convergence_lines,
+    dimensions_in,
+    programme_trends,
+    reliability_table,
+    slope_table,
+    summary_lines,
+)
+
+store = shared_store()
+require_facilitator(store)
+
+st.title("Trends")
+programme_id = programme_picker(store)
+if programme_id is None:
+    st.stop()
+result = programme_trends(store, programme_id)
+if result.figures.empty:
+    st.info(
+        f"No closed pulse has {result.k} or more answers yet. Trends appear once "
+        "pulses are closed (open pulses are shown only in the live room)."
+    )
+    st.stop()
+
+st.caption(
+    f"Closed pulses only. Nothing is shown for fewer than {result.k} answers; a group "
+    "is also hidden when showing it would let someone work out a hidden group."
+)
+st.subheader("In a sentence")
+for line in summary_lines(result) + convergence_lines(result):
+    st.markdown(f"- {line}")
+
+markers = actions.trend_markers(store, programme_id, result.pulses)
+for dimension in dimensions_in(result):
+    label = dimension_label(dimension)
+    shown = result.figures[result.figures["dimension"] == dimension]
+    st.subheader(label)
+    chart_with_downloads(
+        charts.trend_chart(shown, markers, dimension_label=label, k=result.k),
+        f"trend-{dimension}",
+    )
+    agreement = result.agreement[result.agreement["dimension_label"] == label]
+    with st.expander(f"Are we on the same page? Agreement on {label.lower()}"):
+        chart_with_downloads(
+            charts.agreement_chart(agreement, dimension_label=label, k=result.k),
+            f"agreement-{dimension}",
+        )
+
+if len(result.groups) >= 2:
+    st.subheader("Are the teams converging?")
+    left, right = st.columns(2)
+    group_a = left.selectbox("Group", result.groups, index=0)
+    group_b = right.selectbox("compared with", result.groups, index=1)
+    if group_a != group_b:
+        chart_with_downloads(
+            charts.gap_chart(result.gaps(group_a, group_b), k=result.k),
+            f"gap-{group_a}-{group_b}",
+        )
+
+st.subheader("What changed, and how sure we are")
+st.caption(
+    "Later pulse minus first pulse. Hedges g: size in standard deviations "
+    "(0.2 small, 0.5 moderate, 0.8 large). Cliff's δ: how often a later answer beats "
+    "an earlier one (−1 to +1). A change whose interval includes zero is too "
+    "uncertain to read."
+)
+st.dataframe(change_table(result), hide_index=True, width="stretch")
+if result.slopes:
+    st.markdown("**Trend over the whole programme** (Theil–Sen slope of pulse means)")
+    st.dataframe(slope_table(result), hide_index=True, width="stretch")
+st.markdown("**Reliability of each dimension** (pooled over the programme)")
+st.dataframe(reliability_table(result), hide_index=True, width="stretch")

@@ -1,0 +1,81 @@
+"""The Trends page on the demo programme (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def trends_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("PULSE_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("pages/facilitator/trends.py").run()
+    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
+        PASSPHRASE
+    )
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_summary_answers_the_facilitators_questions(trends_page: AppTest) -> None:
+    lines = [m.value for m in trends_page.markdown if m.value.startswith("- ")]
+    text = "\n".join(lines)
+    for dimension in ("Psychological safety", "Connection", "Purpose"):
+        assert f"{dimension} rose from" in text
+    assert "likely improvement" in text
+    assert "Purpose: the gap between Social work and Education narrowed" in text
+
+
+def _axis_titles(node: object) -> set[str]:
+    """Every x/y axis title anywhere in a Vega-Lite spec."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        encoding = node.get("encoding", {})
+        for channel in ("x", "y"):
+            spec = encoding.get(channel) or {}
+            axis = spec.get("axis") or {}
+            for title in (spec.get("title"), axis.get("title")):
+                if isinstance(title, str) and title:
+                    found.add(f"{channel}:{title}")
+        for value in node.values():
+            found |= _axis_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _axis_titles(value)
+    return found
+
+
+def test_every_chart_is_titled_and_labelled(trends_page: AppTest) -> None:
+    specs = [json.loads(c.proto.spec) for c in trends_page.get("vega_lite_chart")]
+    # 3 dimensions × (trend + agreement) + the gap chart
+    assert len(specs) == 7
+    for spec in specs:
+        assert spec["title"]["text"] and spec["title"]["subtitle"]
+        titles = _axis_titles(spec)
+        assert any(t.startswith("x:") for t in titles), titles
+        assert any(t.startswith("y:") for t in titles), titles
+    trend_spec = json.dumps(specs[0])
+    assert "Strongly agree" in trend_spec and "Strongly disagree" in trend_spec
+
+
+def test_tables_show_effect_sizes_and_readings(trends_page: AppTest) -> None:
+    change, slopes, reliability = (df.value for df in trends_page.dataframe)
+    assert {"Hedges g", "Cliff's δ", "p (Welch)", "p (Mann–Whitney)", "Reading"} <= set(
+        change.columns
+    )
+    assert (change["Reading"].str.len() > 0).all()
+    assert len(slopes) == 3
+    assert set(reliability["Dimension"]) == {
+        "Psychological safety",
+        "Connection",
+        "Purpose",
+    }

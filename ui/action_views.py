@@ -1,0 +1,62 @@
+"""Views of the actions a programme agreed to try."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from storage import actions, programmes
+from storage.db import Store
+from survey.instrument import DIMENSIONS, dimension_label
+
+
+def action_list(store: Store, programme_id: int) -> None:
+    for action in actions.programme_actions(store, programme_id):
+        with st.container(border=True):
+            st.markdown(f"**{action.title}** — {action.status}")
+            st.caption(
+                f"Agreed at: {action.session_title or '—'} · aims at: "
+                + ", ".join(dimension_label(d) for d in action.dimensions)
+                + (" · groups: " + ", ".join(action.groups) if action.groups else "")
+            )
+            for update in action.updates:
+                st.text(f"{update.date}  {update.status}  {update.note}")
+            with st.form(f"action-update-{action.id}", border=False):
+                left, mid, right = st.columns([2, 4, 1], vertical_alignment="bottom")
+                status = left.selectbox(
+                    "Status",
+                    actions.ACTION_STATUSES,
+                    index=actions.ACTION_STATUSES.index(action.status),
+                )
+                note = mid.text_input("Note (optional)")
+                if right.form_submit_button("Update"):
+                    actions.update_action(store, action.id, status, note)
+                    st.rerun()
+
+
+def add_action_form(store: Store, programme_id: int) -> None:
+    sessions = programmes.timeline(store, programme_id)
+    groups = [g.name for g in programmes.get_programme(store, programme_id).groups]
+    with st.form(f"add-action-{programme_id}", clear_on_submit=True):
+        title = st.text_input("What did the group agree to try?", max_chars=200)
+        session_id = st.selectbox(
+            "Agreed at",
+            [s.id for s in sessions],
+            format_func={s.id: f"{s.date} · {s.title}" for s in sessions}.__getitem__,
+        )
+        dimensions = st.multiselect(
+            "Aims at", [d.key for d in DIMENSIONS], format_func=dimension_label
+        )
+        involved = st.multiselect("Groups involved", groups, default=groups)
+        if st.form_submit_button("Add action", type="primary"):
+            try:
+                actions.add_action(
+                    store,
+                    programme_id,
+                    title,
+                    session_id=session_id,
+                    dimensions=dimensions,
+                    groups=involved,
+                )
+                st.rerun()
+            except ValueError as problem:
+                st.error(str(problem))
