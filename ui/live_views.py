@@ -43,16 +43,17 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
 
 
 def count_row(room: results.LiveRoom, expected: dict[str, int | None]) -> None:
+    """Total and per-group counts, every group listed even before its first answer."""
+    counts = {group: room.group_counts.get(group, 0) for group in expected}
+    counts |= room.group_counts  # adds "group not given" when someone skipped it
     total_expected = sum(e or 0 for e in expected.values())
-    columns = st.columns(1 + len(room.group_counts))
+    columns = st.columns(1 + len(counts))
     columns[0].metric(
         "Answers",
         room.n_now,
         help=f"of {total_expected} expected" if total_expected else None,
     )
-    for column, (group, n) in zip(
-        columns[1:], sorted(room.group_counts.items()), strict=True
-    ):
+    for column, (group, n) in zip(columns[1:], counts.items(), strict=True):
         of = f" / {expected[group]}" if expected.get(group) else ""
         column.metric(group, f"{n}{of}")
 

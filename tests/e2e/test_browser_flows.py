@@ -1,0 +1,151 @@
+"""Real browser, real server: a participant on a phone, a facilitator on a laptop.
+
+Screenshots of each step are saved in test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import repository as repo
+from storage.db import Store, open_store
+from storage.demo import build_demo, open_demo_code
+from tests.e2e.harness import (
+    chromium_browser,
+    new_page,
+    require_chromium,
+    screenshot,
+    streamlit_server,
+)
+
+pytestmark = pytest.mark.e2e
+PASSPHRASE = "correct horse battery staple"
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+@dataclass
+class Running:
+    url: str
+    store: Store
+    programme_id: int
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    require_chromium()
+    work = tmp_path_factory.mktemp("e2e")
+    db_path = work / "pulse.db"
+    store = open_store(db_path)
+    programme_id = build_demo(store)
+    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
+    with streamlit_server(APP, work / "server.log", env) as url:
+        yield Running(url, store, programme_id)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser(running: Running) -> Iterator[Any]:
+    with chromium_browser() as b:
+        yield b
+
+
+def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
+    code = open_demo_code(running.store)
+    pulse = repo.pulse_by_code(running.store, code)
+    before = repo.count_responses(running.store, pulse.id)
+    page = new_page(browser, phone=True)
+    page.goto(f"{running.url}/?code={code}")
+    page.get_by_text("Send my answers").wait_for()
+    screenshot(page, "participant-1-opened")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.get_by_text("Education", exact=True).click()
+    groups = page.locator("[data-testid='stButtonGroup']")
+    assert groups.count() == len(repo.pulse_questions(running.store, pulse.id))
+    for index in range(groups.count()):
+        answer = groups.nth(index).get_by_role("radio", name=str(5 + index % 3))
+        box = answer.bounding_box()
+        assert box["height"] >= 40 and box["width"] >= 40  # thumb-sized
+        answer.tap()
+    screenshot(page, "participant-2-answered")
+    page.get_by_role("button", name="Send my answers").tap()
+    page.get_by_text("Your answers are in").wait_for()
+    screenshot(page, "participant-3-thank-you")
+    assert repo.count_responses(running.store, pulse.id) == before + 1
+
+    page.reload()
+    page.get_by_text("already answered this pulse on this device").wait_for()
+    screenshot(page, "participant-4-already-answered")
+    assert page.get_by_text("Send my answers").count() == 0
+    assert repo.count_responses(running.store, pulse.id) == before + 1
+
+
+def test_unknown_code_is_explained(running: Running, browser: Any) -> None:
+    page = new_page(browser, phone=True)
+    page.goto(f"{running.url}/?code=ZZZZZZ")
+    page.get_by_text("No pulse has that code").wait_for()
+    screenshot(page, "participant-unknown-code")
+
+
+def _sign_in(page: Any) -> None:
+    box = page.get_by_label("Facilitator passphrase")
+    box.wait_for()
+    page.wait_for_timeout(1000)  # let the first run settle: inputs are inert until then
+    box.focus()
+    page.keyboard.type(PASSPHRASE)
+    page.keyboard.press("Enter")
+
+
+def _answers_metric(page: Any) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text="Answers").first
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def test_facilitator_opens_a_pulse_and_watches_the_count(
+    running: Running, browser: Any
+) -> None:
+    session_id = repo.add_session(
+        running.store, running.programme_id, "E2E check-in", date="2026-11-25"
+    )
+    pulse = repo.create_pulse(running.store, session_id, "during")
+    page = new_page(browser, phone=False)
+    page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
+    _sign_in(page)
+    open_button = page.locator(f".st-key-open-{pulse.id} button")
+    open_button.wait_for()
+    screenshot(page, "facilitator-1-programmes")
+    open_button.click()
+    page.locator(f".st-key-close-{pulse.id} button").wait_for()
+    assert repo.pulse_by_id(running.store, pulse.id).status == "open"
+
+    page.locator(f".st-key-live-{pulse.id} button").click()
+    page.get_by_text("Live room").first.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText.trim() === '0')"
+    )
+    screenshot(page, "facilitator-2-live-empty")
+    questions = repo.pulse_questions(running.store, pulse.id)
+    for value in (3, 6):
+        repo.submit_response(
+            running.store,
+            pulse.id,
+            {q.id: value for q in questions},
+            device_token=secrets.token_hex(32),
+        )
+    # No reload: the fragment's run_every brings the new count.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText.trim() === '2')",
+        timeout=20_000,
+    )
+    assert _answers_metric(page) == "2"
+    assert page.get_by_text(re.compile("Results appear once at least 5")).count() == 1
+    screenshot(page, "facilitator-3-live-count-rose")
