@@ -1041,8 +1041,10 @@ def _agreement_panel(
 
 def export_spec(chart: Any, width: int = EXPORT_WIDTH) -> dict[str, Any]:
     """The chart's Vega-Lite spec with ``width="container"`` made ``width``
-    pixels (a file has no container to fill)."""
-    return _fix_width(chart.to_dict(), width)
+    pixels (a file has no container to fill). ``chart`` may be an Altair chart
+    or a spec dict already made from one (pages cache specs: Altair is slow)."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    return _fix_width(spec, width)
 
 
 def _fix_width(node: Any, width: int) -> Any:

@@ -4,12 +4,13 @@ the follow-up, per group and together, with figures an expert would accept."""
 import streamlit as st
 
 from storage import actions
-from survey import charts
 from survey.instrument import dimension_label
 from ui.access import require_facilitator
 from ui.pickers import programme_picker
 from ui.resources import shared_store
 from ui.trend_views import (
+    cached_chart_specs,
+    cached_gap_spec,
     change_table,
     chart_with_downloads,
     convergence_lines,
@@ -27,7 +28,7 @@ st.title("Trends")
 programme_id = programme_picker(store)
 if programme_id is None:
     st.stop()
-result = programme_trends(store, programme_id)
+result, version = programme_trends(store, programme_id)
 if result.figures.empty:
     st.info(
         f"No closed pulse has {result.k} or more answers yet. Trends appear once "
@@ -44,20 +45,20 @@ for line in summary_lines(result) + convergence_lines(result):
     st.markdown(f"- {line}")
 
 markers = actions.trend_markers(store, programme_id, result.pulses)
+specs = cached_chart_specs(
+    result,
+    markers,
+    store.path,
+    programme_id,
+    version,
+    tuple(markers.itertuples(index=False)),
+)
 for dimension in dimensions_in(result):
     label = dimension_label(dimension)
-    shown = result.figures[result.figures["dimension"] == dimension]
     st.subheader(label)
-    chart_with_downloads(
-        charts.trend_chart(shown, markers, dimension_label=label, k=result.k),
-        f"trend-{dimension}",
-    )
-    agreement = result.agreement[result.agreement["dimension_label"] == label]
+    chart_with_downloads(specs[f"trend-{dimension}"], f"trend-{dimension}")
     with st.expander(f"Are we on the same page? Agreement on {label.lower()}"):
-        chart_with_downloads(
-            charts.agreement_chart(agreement, dimension_label=label, k=result.k),
-            f"agreement-{dimension}",
-        )
+        chart_with_downloads(specs[f"agreement-{dimension}"], f"agreement-{dimension}")
 
 if len(result.groups) >= 2:
     st.subheader("Are the teams converging?")
@@ -66,7 +67,9 @@ if len(result.groups) >= 2:
     group_b = right.selectbox("compared with", result.groups, index=1)
     if group_a != group_b:
         chart_with_downloads(
-            charts.gap_chart(result.gaps(group_a, group_b), k=result.k),
+            cached_gap_spec(
+                result, store.path, programme_id, version, group_a, group_b
+            ),
             f"gap-{group_a}-{group_b}",
         )
 
