@@ -36,6 +36,7 @@ facilitator = [
     st.Page(
         "pages/facilitator/questions.py", title="Questions", icon=":material/edit_note:"
     ),
+    st.Page("pages/facilitator/data.py", title="Data", icon=":material/database:"),
     st.Page(
         "pages/facilitator/settings.py", title="Settings", icon=":material/settings:"
     ),

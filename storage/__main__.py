@@ -1,6 +1,14 @@
-"""Command line: ``python -m storage demo|…``.
+"""Command line: ``python -m storage demo|export|backup|restore|purge``.
 
-python -m storage demo [--db PATH] [--responses N]
+python -m storage demo    [--db PATH] [--responses N]
+python -m storage export  --programme ID --out DIR [--db PATH]
+python -m storage backup  PATH [--db PATH] [--overwrite]
+python -m storage restore BACKUP [--db PATH]          (stop the app first)
+python -m storage purge   [--db PATH] [--today YYYY-MM-DD] [--dry-run]
+
+The database is ``--db``, else ``PULSE_DB``, else ``data/pulse.db``. Every
+refusal prints one clear line on stderr and exits with status 1 (argument
+mistakes: 2); nothing is written then.
 """
 
 from __future__ import annotations
@@ -8,28 +16,96 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
+from storage.backup import BackupError, backup_file, restore
 from storage.db import database_path, open_store
 from storage.demo import build_demo, build_synthetic
+from storage.export import ExportError, write_export
+from storage.retention import apply_retention
+
+
+class CommandError(Exception):
+    """A refusal to report on stderr."""
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (CommandError, ExportError, BackupError, ValueError) as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m storage")
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser(
-        "demo", help="build the demo programme (and optionally N synthetic responses)"
-    )
-    demo.add_argument(
-        "--db", type=Path, default=None, help="default: PULSE_DB or data/pulse.db"
+
+    def with_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--db", type=Path, default=None, help="default: PULSE_DB or data/pulse.db"
+        )
+        return sub
+
+    demo = with_db(
+        commands.add_parser(
+            "demo",
+            help="build the demo programme (and optionally N synthetic responses)",
+        )
     )
     demo.add_argument(
         "--responses", type=int, default=0, help="synthetic responses to add"
     )
-    args = parser.parse_args(argv)
+    export = with_db(
+        commands.add_parser(
+            "export",
+            help="write aggregates.csv and answers.csv of a programme's closed pulses",
+        )
+    )
+    export.add_argument("--programme", type=int, required=True, help="programme id")
+    export.add_argument(
+        "--out", type=Path, required=True, help="folder (created if missing)"
+    )
+    backup = with_db(
+        commands.add_parser(
+            "backup", help="consistent copy of the database (safe while in use)"
+        )
+    )
+    backup.add_argument("path", type=Path, help="backup file, or a folder for one")
+    backup.add_argument(
+        "--overwrite", action="store_true", help="replace an existing backup file"
+    )
+    restore_cmd = with_db(
+        commands.add_parser(
+            "restore",
+            help="replace the database with a backup (stop the app first); the "
+            "old file is kept as <db>.before-restore",
+        )
+    )
+    restore_cmd.add_argument("backup", type=Path, help="backup file to restore")
+    purge = with_db(
+        commands.add_parser(
+            "purge",
+            help="delete answers and comments of programmes past their retention",
+        )
+    )
+    purge.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        help="treat this date (YYYY-MM-DD) as today",
+    )
+    purge.add_argument(
+        "--dry-run", action="store_true", help="report what would go, delete nothing"
+    )
+    return parser
 
+
+def _run(args: argparse.Namespace) -> int:
+    path: Path = args.db or database_path()
     if args.command == "demo":
-        path = args.db or database_path()
         started = time.perf_counter()
         store = open_store(path)
         build_demo(store)
@@ -41,7 +117,50 @@ def main(argv: list[str] | None = None) -> int:
             f"Demo written to {path} "
             f"(+{args.responses:,} synthetic responses) in {elapsed:.1f} s"
         )
+    elif args.command == "export":
+        store = open_store(_existing(path))
+        try:
+            written = write_export(store, args.programme, args.out)
+        finally:
+            store.close()
+        print("Wrote " + " and ".join(str(p) for p in written))
+    elif args.command == "backup":
+        written = backup_file(path, args.path, overwrite=args.overwrite)
+        print(f"Backup of {path} written to {written}")
+    elif args.command == "restore":
+        report = restore(args.backup, path)
+        kept = (
+            f"; the old database is kept as {report.previous}"
+            if report.previous
+            else ""
+        )
+        print(
+            f"Restored {args.backup} to {report.target} "
+            f"({report.responses:,} responses){kept}"
+        )
+    elif args.command == "purge":
+        store = open_store(_existing(path))
+        try:
+            print(apply_retention(store, args.today, dry_run=args.dry_run).summary())
+        finally:
+            store.close()
     return 0
+
+
+def _existing(path: Path) -> Path:
+    """Refuse to create an empty database by accident (a mistyped --db)."""
+    if not path.is_file():
+        raise CommandError(f"No database at {path}.")
+    return path
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date like 2026-09-30"
+        ) from None
 
 
 if __name__ == "__main__":

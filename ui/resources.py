@@ -6,6 +6,7 @@ import streamlit as st
 
 from storage.db import Store, database_path, open_store
 from storage.demo import open_demo_code, seed_demo_if_empty
+from storage.retention import apply_retention
 from ui.access import announce_passphrase
 
 
@@ -25,4 +26,7 @@ def _store_at(path: str) -> Store:
             flush=True,
         )
     announce_passphrase(store)
+    purged = apply_retention(store)  # idempotent; counts only, never text
+    if purged.answers or purged.comments:
+        print(purged.summary(), flush=True)
     return store

@@ -4,6 +4,14 @@ the follow-up, per group and together, with figures an expert would accept."""
 import streamlit as st
 
 from storage import actions
+from storage.findings import (
+    change_table,
+    convergence_lines,
+    dimensions_in,
+    reliability_table,
+    slope_table,
+    summary_lines,
+)
 from survey.instrument import dimension_label
 from ui.access import require_facilitator
 from ui.pickers import programme_picker
@@ -11,14 +19,8 @@ from ui.resources import shared_store
 from ui.trend_views import (
     cached_chart_specs,
     cached_gap_spec,
-    change_table,
     chart_with_downloads,
-    convergence_lines,
-    dimensions_in,
     programme_trends,
-    reliability_table,
-    slope_table,
-    summary_lines,
 )
 
 store = shared_store()

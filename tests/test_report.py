@@ -1,0 +1,90 @@
+"""The downloadable report: self-contained, safe, and saying what the pages say."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storage import actions
+from storage import repository as repo
+from storage.db import open_store
+from storage.demo import build_demo
+from storage.report import programme_report
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    store = open_store(tmp_path_factory.mktemp("report") / "demo.db")
+    programme_id = build_demo(store)
+    actions.add_action(
+        store,
+        programme_id,
+        "<script>alert('x')</script> & more",
+        session_id=None,
+        dimensions=["safety"],
+    )
+    return programme_report(store, programme_id)
+
+
+def test_report_needs_no_network(demo_report: str) -> None:
+    assert not re.search(r"<(script|link|iframe|img)\b", demo_report, re.I)
+    fetched = re.findall(r'(?:src|href)\s*=\s*"([^"]+)"', demo_report)
+    assert fetched == []
+    urls = set(re.findall(r"https?://[^\"'\s)<>]+", demo_report))
+    # Only XML namespace identifiers inside the inline SVG, never fetched.
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert demo_report.count("<svg") >= 7
+
+
+def test_report_is_printable_on_a4_and_escapes_text(demo_report: str) -> None:
+    assert "@page { size: A4" in demo_report
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in demo_report
+
+
+def test_report_summary_and_actions(demo_report: str) -> None:
+    assert re.search(
+        r"Psychological safety rose from \d\.\d to \d\.\d \(g = ", demo_report
+    )
+    assert "Fortnightly joint case review" in demo_report
+    assert "Afterwards — Connection:" in demo_report
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    k=st.integers(min_value=3, max_value=6),
+    pulses=st.lists(
+        st.lists(st.sampled_from([0, 1, None]), max_size=14), min_size=1, max_size=3
+    ),
+)
+def test_report_never_shows_a_figure_for_fewer_than_k(
+    tmp_path_factory: pytest.TempPathFactory, k: int, pulses: list[list[int | None]]
+) -> None:
+    store = open_store(tmp_path_factory.mktemp("r") / "p.db")
+    programme_id = repo.create_programme(store, "Random", ["A", "B"], k=k)
+    groups = repo.programme_groups(store, programme_id)
+    for index, people in enumerate(pulses):
+        session = repo.add_session(
+            store, programme_id, f"S{index}", date=f"2026-0{index + 1}-01"
+        )
+        pulse = repo.create_pulse(store, session, "before")
+        repo.open_pulse(store, pulse.id)
+        questions = repo.pulse_questions(store, pulse.id)
+        for person, group in enumerate(people):
+            repo.submit_response(
+                store,
+                pulse.id,
+                {q.id: 1 + (person * 3 + q.id) % 7 for q in questions},
+                group_id=None if group is None else groups[group].id,
+            )
+        repo.close_pulse(store, pulse.id)
+    html = programme_report(store, programme_id)
+    shown_ns = [int(n) for n in re.findall(r"\(n=(\d+)\)", html)]
+    assert all(n >= k for n in shown_ns)
+    store.close()
