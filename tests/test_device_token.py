@@ -21,17 +21,6 @@ from tests.e2e.harness import (
 from widgets.device_token import STORAGE_KEY, TOKEN_HEX_LENGTH, clean_token
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SETTLE_MS = 1_500  # time given to a (wrong) extra rerun to show up
 
 VALID = "0123456789abcdef" * 4

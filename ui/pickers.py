@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from storage import programmes
+from storage import repository as repo
 from storage.db import Store
+from storage.repository import PulseInfo
 
 
 def programme_picker(store: Store) -> int | None:
@@ -63,3 +65,14 @@ def pulse_picker(store: Store, programme_id: int) -> int | None:
 def _int_param(name: str) -> int | None:
     value = st.query_params.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+def sidebar_pulse(store: Store) -> PulseInfo:
+    """The pulse chosen in the sidebar; stops the page with a hint if none."""
+    with st.sidebar:
+        programme_id = programme_picker(store)
+        pulse_id = pulse_picker(store, programme_id) if programme_id else None
+    if pulse_id is None:
+        st.info("Choose a pulse in the sidebar.")
+        st.stop()
+    return repo.pulse_by_id(store, pulse_id)

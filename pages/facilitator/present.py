@@ -6,20 +6,13 @@ from storage import repository as repo
 from storage import results
 from ui.access import require_facilitator
 from ui.links import big_code, join_url, qr_png
-from ui.pickers import programme_picker, pulse_picker
+from ui.pickers import sidebar_pulse
 from ui.resources import shared_store
 
 store = shared_store()
 require_facilitator(store)
 
-with st.sidebar:
-    programme_id = programme_picker(store)
-    pulse_id = pulse_picker(store, programme_id) if programme_id else None
-if pulse_id is None:
-    st.info("Choose a pulse in the sidebar.")
-    st.stop()
-
-pulse = repo.pulse_by_id(store, pulse_id)
+pulse = sidebar_pulse(store)
 url = join_url(pulse.code)
 st.title(f"{pulse.session_title} · {pulse.moment}")
 qr, words = st.columns([3, 2], vertical_alignment="center")
@@ -35,7 +28,7 @@ with words:
 
 @st.fragment(run_every=3)
 def live_count() -> None:
-    counts = results.group_counts(store, pulse_id)
+    counts = results.group_counts(store, pulse.id)
     answered = sum(counts.values())
     expected = sum(
         g.expected or 0 for g in repo.programme_groups(store, pulse.programme_id)
