@@ -192,6 +192,7 @@ def create_pulse(
         programme_id = _programme_of_session(db, session_id)
         if question_ids is None:
             question_ids = _form_question_ids(db, programme_id, form)
+        _check_questions_belong(db, programme_id, question_ids)
         code = _unused_code(db)
         pulse_id = (
             db["pulses"]
@@ -446,6 +447,19 @@ def _form_question_ids(db: Database, programme_id: int, form: Form) -> list[int]
         [programme_id],
     ).fetchall()
     return [qid for qid, key in rows if key in keys]
+
+
+def _check_questions_belong(
+    db: Database, programme_id: int, question_ids: Sequence[int]
+) -> None:
+    own = {
+        qid
+        for (qid,) in db.execute(
+            "SELECT id FROM questions WHERE programme_id = ?", [programme_id]
+        )
+    }
+    if not question_ids or not set(question_ids) <= own:
+        raise ValueError("A pulse asks at least one of its own programme's questions.")
 
 
 def _unused_code(db: Database) -> str:
