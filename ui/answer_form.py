@@ -13,7 +13,6 @@ import streamlit as st
 
 from storage.repository import Group, PulseInfo, Question
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LABELS, SCALE_LOW
-from ui.phone_style import scale_anchors
 
 PREFER_NOT_TO_SAY = "Prefer not to say"
 SCALE = list(range(SCALE_LOW, SCALE_HIGH + 1))
@@ -45,7 +44,6 @@ def answer_form(
                 key=f"answer-{pulse.id}-{question.id}",
                 width="stretch",
             )
-            scale_anchors()
             if value is not None:
                 answers[question.id] = int(value)
         comment = None

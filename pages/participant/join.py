@@ -8,6 +8,7 @@ from ui.phone_style import apply_phone_style
 from ui.resources import shared_store
 from widgets.device_token import device_token
 
+THANK_YOU = "Thank you! Your answers are in. You can close this page."
 store = shared_store()
 apply_phone_style()
 answered: set[int] = st.session_state.setdefault("answered_pulses", set())
@@ -39,7 +40,7 @@ else:
     st.subheader(pulse.session_title)
     token = device_token()
     if pulse.id in answered:
-        st.success("Thank you! Your answers are in. You can close this page.")
+        st.success(THANK_YOU)
     elif repo.has_answered(store, pulse.id, token):
         st.success("You have already answered this pulse on this device. Thank you!")
     elif pulse.status != "open":
@@ -47,7 +48,9 @@ else:
     else:
         questions = repo.pulse_questions(store, pulse.id)
         groups = repo.programme_groups(store, pulse.programme_id)
-        filled = answer_form(pulse, questions, groups)
+        form_slot = st.empty()
+        with form_slot.container():
+            filled = answer_form(pulse, questions, groups)
         if filled is not None:
             try:
                 repo.submit_response(
@@ -61,8 +64,9 @@ else:
             except repo.SubmissionRejected as rejected:
                 st.error(str(rejected))
             else:
+                # Replace the form in this same run: no second run per submit.
                 answered.add(pulse.id)
-                st.rerun()
+                form_slot.success(THANK_YOU)
     st.caption(
         f"Anonymous: no name or login is stored. Results are shown only for "
         f"{pulse.k} or more answers."

@@ -1,0 +1,1 @@
+"""Benchmarks: load and timing checks run by hand, never as timed unit tests."""
