@@ -4,9 +4,9 @@ import streamlit as st
 
 from storage import repository as repo
 from ui.answer_form import answer_form
+from ui.device import known_device_token
 from ui.phone_style import apply_phone_style
 from ui.resources import shared_store
-from widgets.device_token import device_token
 
 THANK_YOU = "Thank you! Your answers are in. You can close this page."
 store = shared_store()
@@ -38,7 +38,7 @@ elif pulse is None:
 else:
     st.caption(pulse.programme_name)
     st.subheader(pulse.session_title)
-    token = device_token()
+    token = known_device_token(store, pulse.id)
     if pulse.id in answered:
         st.success(THANK_YOU)
     elif repo.has_answered(store, pulse.id, token):

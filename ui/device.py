@@ -1,0 +1,32 @@
+"""The device token for the participant page, learnt without a full page rerun.
+
+The browser reports its token a moment after the page loads. Inside a fragment
+that report reruns only the fragment; the whole page reruns only in the rare
+case where the device turns out to have answered already.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from storage import repository as repo
+from storage.db import Store
+from widgets.device_token import device_token
+
+_KNOWN = "_known_device_token"
+
+
+@st.fragment
+def _learn_device_token(store: Store, pulse_id: int) -> None:
+    token = device_token()
+    if token is None or st.session_state.get(_KNOWN) == token:
+        return
+    st.session_state[_KNOWN] = token
+    if repo.has_answered(store, pulse_id, token):
+        st.rerun()  # the page must now say "already answered"
+
+
+def known_device_token(store: Store, pulse_id: int) -> str | None:
+    """This browser's token once reported (None before, or without JavaScript)."""
+    _learn_device_token(store, pulse_id)
+    return st.session_state.get(_KNOWN)
