@@ -61,9 +61,9 @@ def count_row(room: results.LiveRoom, expected: dict[str, int | None]) -> None:
 def results_view(shown: results.PulseResults) -> None:
     """Distributions, means with intervals (by group where safe), comments."""
     st.altair_chart(
-        charts.distribution_chart(distribution_frame(shown)), width="stretch"
+        charts.distribution_chart(distribution_frame(shown), k=shown.k), width="stretch"
     )
-    st.altair_chart(charts.means_chart(means_frame(shown)), width="stretch")
+    st.altair_chart(charts.means_chart(means_frame(shown), k=shown.k), width="stretch")
     if shown.comments:
         st.markdown(f"**Comments** ({len(shown.comments)}, in random order)")
         for comment in shown.comments:
