@@ -60,15 +60,26 @@ def count_row(room: results.LiveRoom, expected: dict[str, int | None]) -> None:
 
 def results_view(shown: results.PulseResults) -> None:
     """Distributions, means with intervals (by group where safe), comments."""
-    st.altair_chart(
-        charts.distribution_chart(distribution_frame(shown), k=shown.k), width="stretch"
-    )
-    st.altair_chart(charts.means_chart(means_frame(shown), k=shown.k), width="stretch")
+    distribution, means = result_chart_specs(shown.to_json())
+    st.vega_lite_chart(distribution, width="stretch")
+    st.vega_lite_chart(means, width="stretch")
     if shown.comments:
         st.markdown(f"**Comments** ({len(shown.comments)}, in random order)")
         for comment in shown.comments:
             with st.container(border=True):
                 st.text(comment)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def result_chart_specs(snapshot: str) -> tuple[dict, dict]:
+    """Chart specs of a released snapshot, built once: the live view refreshes
+    every few seconds and an Altair build costs ~0.1 s; the snapshot only
+    changes on release."""
+    shown = results.PulseResults.from_json(snapshot)
+    return (
+        charts.distribution_chart(distribution_frame(shown), k=shown.k).to_dict(),
+        charts.means_chart(means_frame(shown), k=shown.k).to_dict(),
+    )
 
 
 def distribution_frame(shown: results.PulseResults) -> pd.DataFrame:
