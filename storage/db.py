@@ -78,6 +78,16 @@ class Store:
         with self._lock:
             yield self.db
 
+    def forget_write_order(self) -> None:
+        """Checkpoint and truncate the WAL.
+
+        Until a checkpoint, the WAL holds each commit in arrival order: which
+        response and comment pages were written together, and in what sequence.
+        Emptying it when a pulse closes (and after purges) removes that trail.
+        """
+        with self._lock:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def pragma(self, name: str) -> object:
         with self.read() as db:
             return db.execute(f"PRAGMA {name}").fetchone()[0]

@@ -183,9 +183,7 @@ def apply_retention(
                 answers, comments = _purge(db, programme_id)
         purged.append(Purged(programme_id, name, purge_on, answers, comments))
     if not dry_run and any(p.answers or p.comments for p in purged):
-        with store.read() as db:
-            # Push the overwritten pages into the file and empty the WAL.
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.forget_write_order()
     return PurgeReport(today, purged, dry_run)
 
 

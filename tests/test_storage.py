@@ -340,3 +340,18 @@ def test_full_and_short_forms(store: Store) -> None:
     assert sorted(short_dims) == ["connection", "purpose", "safety"]
     for dim in ("safety", "connection", "purpose"):
         assert full_dims.count(dim) >= 3
+
+
+def test_closing_a_pulse_leaves_no_arrival_trail_in_the_wal(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "p.db")
+    op = make_open_pulse(store)
+    for value in (2, 6):
+        repo.submit_response(
+            store, op.pulse.id, op.first_answers(value), comment=f"note {value}"
+        )
+    wal = tmp_path / "p.db-wal"
+    assert b"note 2" in wal.read_bytes()  # the WAL holds recent commits in order
+    repo.close_pulse(store, op.pulse.id)
+    assert wal.stat().st_size == 0
+    assert repo.count_responses(store, op.pulse.id) == 2
+    store.close()
