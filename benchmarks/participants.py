@@ -27,6 +27,27 @@ pattern and prints our figures as a ratio to that floor.
 
     python -m benchmarks.participants --participants 300 --rate 30
     python -m benchmarks.participants --rate 30 --soak-minutes 10
+    python -m benchmarks.participants --participants 300 --rate 30 --dashboards 2
+
+``--dashboards D`` adds D facilitators watching the Live room while the room
+answers. Before the first participant arrives, each dashboard opens
+``/live?programme=P&pulse=ID`` (the open pulse) as a browser does (the initial
+``rerun_script`` names the page by its URL path, ``page_name="live"``; the
+``navigation`` message's ``app_pages`` give the page's script hash, which every
+later rerun carries), submits the sign-in form (the passphrase in the text
+input, the "Sign in" submit trigger; the server is started with
+``PULSE_FACILITATOR_PASSWORD``, and each sign-in costs one scrypt hash) and
+turns on "Reveal results". It then does what the browser does when the live
+view's ``@st.fragment(run_every=3)`` timer fires: the server announces the
+fragment in an ``auto_rerun`` ForwardMsg (fragment id, interval), and every
+interval the browser sends a ``rerun_script`` with that ``fragment_id``,
+``is_auto_rerun`` and all its widget values (the toggle, the sidebar
+pickers). Refresh latency is from that BackMsg to the fragment run's
+``script_finished``. Each refresh takes the database write lock (the release
+snapshot), so it contends with the participants' submits. A refresh still
+running when the next tick is due skips that tick (counted as a late tick; a
+browser would queue another). When the participants are done each dashboard
+refreshes once more, and its "Answers" figure must equal the stored count.
 
 "Lost" is an acknowledged answer missing from the database; "extra" is a stored
 answer nobody saw a thank-you for (a participant that timed out after the
@@ -91,8 +112,19 @@ ANSWER_KEY_PREFIX = "answer-"
 DEVICE_TOKEN_COMPONENT = "together_pulse_device_token"
 MINIMAL_RADIO_LABEL = "Pick one"
 MINIMAL_BUTTON_LABEL = "Send"
+# Facilitator dashboards (ui/access.py, pages/facilitator/live.py, ui/live_views.py).
+PASSPHRASE_ENV = "PULSE_FACILITATOR_PASSWORD"
+DASHBOARD_PASSPHRASE = "benchmark passphrase 1"
+PASSPHRASE_LABEL = "Facilitator passphrase"
+SIGN_IN_LABEL = "Sign in"
+LIVE_URL_PATH = "live"
+LIVE_TITLE = "Live room"
+REVEAL_LABEL = "Reveal results"
+REVEAL_KEY_PREFIX = "reveal-"
+ANSWERS_METRIC = "Answers"
 
 FINISHED_OK = ForwardMsg.FINISHED_SUCCESSFULLY
+FINISHED_FRAGMENT_OK = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 FINISHED_COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -113,6 +145,11 @@ class Widget:
     form_id: str
     options: list[str] = field(default_factory=list)
     submitter: bool = False
+    # Selectboxes, checkboxes/toggles: the value the browser holds for a widget
+    # nobody touched (the default), and a value the server told it to show.
+    default: str | bool | None = None
+    set_value: bool = False
+    value: str | bool | None = None
 
     @property
     def user_key(self) -> str | None:
@@ -129,6 +166,8 @@ class Page:
     texts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     success: list[str] = field(default_factory=list)
+    metrics: dict[str, str] = field(default_factory=dict)  # label -> value
+    charts: int = 0
 
     def find(self, kind: str, pred: Callable[[Widget], bool]) -> list[Widget]:
         return [w for w in self.widgets if w.kind == kind and pred(w)]
@@ -143,14 +182,27 @@ class Client:
         self.page_script_hash = ""
         self.bytes_in = 0
         self.messages_in = 0
+        self.query_string: str | None = None  # as the script last set it
+        self.app_pages: dict[str, str] = {}  # url path -> page script hash
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (s)
 
     async def rerun(
-        self, query_string: str, states: list[WidgetState], page_script_hash: str
+        self,
+        query_string: str,
+        states: list[WidgetState],
+        page_script_hash: str,
+        *,
+        page_name: str = "",
+        fragment_id: str = "",
+        is_auto_rerun: bool = False,
     ) -> None:
         msg = BackMsg()
         rerun = msg.rerun_script
         rerun.query_string = query_string
         rerun.page_script_hash = page_script_hash
+        rerun.page_name = page_name
+        rerun.fragment_id = fragment_id
+        rerun.is_auto_rerun = is_auto_rerun
         rerun.widget_states.widgets.extend(states)
         rerun.context_info.timezone = "UTC"
         rerun.context_info.timezone_offset = 0
@@ -168,8 +220,13 @@ class Client:
         self._absorb(msg)
         return msg
 
-    async def until_finished(self, stop_when: Callable[[Page], bool] | None = None):
-        """Read until a run finishes (or ``stop_when(page)`` holds); the status."""
+    async def until_finished(
+        self, stop_when: Callable[[Page], bool] | None = None, fragment: bool = False
+    ):
+        """Read until a run finishes (or ``stop_when(page)`` holds); the status.
+
+        ``fragment``: the run is a fragment rerun, which ends with its own status.
+        """
         while True:
             msg = await self.next()
             kind = msg.WhichOneof("type")
@@ -177,7 +234,9 @@ class Client:
                 status = msg.script_finished
                 if status == FINISHED_COMPILE_ERROR:
                     raise ParticipantError("script compile error")
-                if status == FINISHED_OK:
+                if status == FINISHED_OK or (
+                    fragment and status == FINISHED_FRAGMENT_OK
+                ):
                     return status
             elif kind == "page_not_found":
                 raise ParticipantError("page not found")
@@ -193,6 +252,17 @@ class Client:
         elif kind == "navigation":
             # With st.navigation the page that ran is the last navigation message.
             self.page_script_hash = msg.navigation.page_script_hash
+            self.app_pages = {
+                p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages
+            }
+        elif kind == "page_info_changed":
+            # st.query_params changed: the browser's URL (and later reruns) follow.
+            self.query_string = msg.page_info_changed.query_string
+        elif kind == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment_id in msg.stop_auto_rerun.fragment_ids:
+                self.auto_reruns.pop(fragment_id, None)
         elif kind == "delta" and msg.delta.HasField("new_element"):
             self._absorb_element(msg.delta.new_element)
 
@@ -220,6 +290,43 @@ class Client:
         elif kind == "bidi_component":
             c = el.bidi_component
             page.widgets.append(Widget("bidi_component", c.id, c.component_name, ""))
+        elif kind == "selectbox":
+            s = el.selectbox
+            options = list(s.options)
+            default = options[s.default] if s.HasField("default") and options else None
+            raw = s.raw_value if s.HasField("raw_value") else None
+            page.widgets.append(
+                Widget(
+                    "selectbox",
+                    s.id,
+                    s.label,
+                    s.form_id,
+                    options,
+                    default=default,
+                    set_value=s.set_value,
+                    value=raw,
+                )
+            )
+        elif kind == "checkbox":  # st.checkbox and st.toggle
+            c = el.checkbox
+            page.widgets.append(
+                Widget(
+                    "checkbox",
+                    c.id,
+                    c.label,
+                    c.form_id,
+                    default=c.default,
+                    set_value=c.set_value,
+                    value=c.value,
+                )
+            )
+        elif kind == "text_input":
+            t = el.text_input
+            page.widgets.append(Widget("text_input", t.id, t.label, t.form_id))
+        elif kind == "metric":
+            page.metrics[el.metric.label] = el.metric.body
+        elif kind in ("vega_lite_chart", "plotly_chart"):
+            page.charts += 1
         elif kind == "alert":
             a = el.alert
             page.texts.append(a.body)
@@ -520,6 +627,322 @@ async def _participant(
         out.phase = "close"
 
 
+# --- facilitator dashboards --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveTarget:
+    """The pulse the dashboards watch (the open one the participants answer)."""
+
+    programme_id: int
+    pulse_id: int
+
+    @property
+    def query_string(self) -> str:
+        return f"programme={self.programme_id}&pulse={self.pulse_id}"
+
+
+@dataclass
+class Refresh:
+    done: float  # perf_counter when the fragment run finished
+    latency_s: float  # auto-rerun BackMsg -> the fragment run's script_finished
+
+
+@dataclass
+class DashboardOutcome:
+    index: int
+    http_s: float | None = None
+    load_s: float | None = None  # websocket connect -> sign-in page drawn
+    sign_in_s: float | None = None  # "Sign in" pressed -> live room drawn
+    reveal_s: float | None = None  # "Reveal results" on -> run finished
+    refreshes: list[Refresh] = field(default_factory=list)
+    late_ticks: int = 0  # ticks skipped: the previous refresh was still running
+    interval_s: float | None = None  # the fragment's run_every
+    final_s: float | None = None  # the refresh once the participants are done
+    final_answers: int | None = None  # the "Answers" figure it drew
+    final_charts: int = 0  # charts drawn in that last refresh (results revealed)
+    refresh_bytes_in: int = 0  # ForwardMsg bytes of all the refreshes
+    bytes_in: int = 0
+    messages_in: int = 0
+    error: str | None = None
+    phase: str = "start"
+    ready: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+
+
+class Dashboard:
+    """A facilitator's browser tab on the Live room: signed in, results revealed,
+    refreshed by the live view fragment's ``run_every`` timer."""
+
+    def __init__(
+        self, out: DashboardOutcome, port: int, target: LiveTarget, args
+    ) -> None:
+        self.out, self.port, self.target, self.args = out, port, target, args
+        self.client: Client | None = None
+        self.live_hash = ""
+        # What the browser's widget manager holds, sent with every rerun.
+        self.states: dict[str, WidgetState] = {}
+
+    @property
+    def query_string(self) -> str:
+        """The browser's URL query: the app rewrites it (st.query_params)."""
+        qs = self.client.query_string if self.client else None
+        return qs if qs is not None else self.target.query_string
+
+    def _after_full_run(self, page: Page) -> None:
+        """As the browser after a whole-page run: widgets outside forms keep their
+        value (or take their default, or the value the server set); widgets no
+        longer drawn are forgotten. Form values are sent only on submit, and
+        buttons are one-shot triggers."""
+        drawn = {w.id for w in page.widgets}
+        for w in page.widgets:
+            if w.form_id or w.kind not in ("selectbox", "checkbox"):
+                continue
+            if w.set_value:
+                value = w.value
+            elif w.id in self.states:
+                continue
+            else:
+                value = w.default
+            if value is None:
+                self.states.pop(w.id, None)
+            elif w.kind == "selectbox":
+                self.states[w.id] = _state(w.id, string_value=value)
+            else:
+                self.states[w.id] = _state(w.id, bool_value=value)
+        for widget_id in list(self.states):
+            if widget_id not in drawn:
+                del self.states[widget_id]
+
+    async def _full_run(self, extra: list[WidgetState]) -> Page:
+        client = self.client
+        await client.rerun(
+            self.query_string, [*self.states.values(), *extra], self.live_hash
+        )
+        await client.until_finished()
+        if client.page.errors:
+            raise ParticipantError(
+                f"{self.out.phase}: page shows an error: {client.page.errors[0][:120]}"
+            )
+        self._after_full_run(client.page)
+        return client.page
+
+    async def open(self, ws: websockets.ClientConnection) -> None:
+        """Load the live page, sign in, reveal results (before the participants)."""
+        out, args = self.out, self.args
+        client = self.client = Client(ws)
+        t = time.perf_counter()
+        out.phase = "load"
+        async with asyncio.timeout(args.timeout):
+            # First load of /live: the browser names the page by its URL path.
+            await client.rerun(
+                self.target.query_string, [], "", page_name=LIVE_URL_PATH
+            )
+            await client.until_finished()
+        out.load_s = time.perf_counter() - t
+        self.live_hash = client.app_pages.get(LIVE_URL_PATH, "")
+        if not self.live_hash:
+            raise ParticipantError(
+                f"navigation lists no '{LIVE_URL_PATH}' page: "
+                f"{sorted(client.app_pages)}"
+            )
+        if client.page_script_hash != self.live_hash:
+            raise ParticipantError("opened another page than the live room")
+        page = client.page
+        self._after_full_run(page)
+        secret = page.find("text_input", lambda w: w.label == PASSPHRASE_LABEL)
+        sign_in = page.find(
+            "button", lambda w: w.submitter and w.label == SIGN_IN_LABEL
+        )
+        if len(secret) != 1 or len(sign_in) != 1:
+            texts = " | ".join(t[:60] for t in page.texts[:4])
+            raise ParticipantError(f"no sign-in form (page: {texts})")
+
+        out.phase = "sign-in"
+        t = time.perf_counter()
+        async with asyncio.timeout(args.timeout):
+            page = await self._full_run(
+                [
+                    _state(secret[0].id, string_value=DASHBOARD_PASSPHRASE),
+                    _state(sign_in[0].id, trigger_value=True),
+                ]
+            )
+        out.sign_in_s = time.perf_counter() - t
+        if LIVE_TITLE not in page.texts:
+            texts = " | ".join(t[:60] for t in page.texts[:4])
+            raise ParticipantError(f"signed in but no live room (page: {texts})")
+
+        out.phase = "reveal"
+        key = f"{REVEAL_KEY_PREFIX}{self.target.pulse_id}"
+        reveal = page.find("checkbox", lambda w: w.user_key == key)
+        if len(reveal) != 1 or reveal[0].label != REVEAL_LABEL:
+            raise ParticipantError(f"no '{REVEAL_LABEL}' toggle keyed {key}")
+        t = time.perf_counter()
+        async with asyncio.timeout(args.timeout):
+            self.states[reveal[0].id] = _state(reveal[0].id, bool_value=True)
+            await self._full_run([])
+        out.reveal_s = time.perf_counter() - t
+        if len(client.auto_reruns) != 1:
+            raise ParticipantError(
+                f"expected one auto-rerun fragment, the server announced "
+                f"{len(client.auto_reruns)}"
+            )
+        out.interval_s = next(iter(client.auto_reruns.values()))
+
+    async def refresh(self) -> tuple[float, Page]:
+        """What the browser sends when the fragment's run_every timer fires."""
+        client = self.client
+        if len(client.auto_reruns) != 1:
+            raise ParticipantError("the server stopped the live view's auto-rerun")
+        fragment_id = next(iter(client.auto_reruns))
+        t = time.perf_counter()
+        async with asyncio.timeout(self.args.timeout):
+            await client.rerun(
+                self.query_string,
+                list(self.states.values()),
+                self.live_hash,
+                fragment_id=fragment_id,
+                is_auto_rerun=True,
+            )
+            await client.until_finished(fragment=True)
+        latency = time.perf_counter() - t
+        page = client.page
+        if page.errors:
+            raise ParticipantError(f"refresh shows an error: {page.errors[0][:120]}")
+        if ANSWERS_METRIC not in page.metrics:
+            raise ParticipantError(f"refresh drew no '{ANSWERS_METRIC}' figure")
+        return latency, page
+
+    async def watch(self, stop: asyncio.Event, log: list[Refresh]) -> None:
+        """Refresh every interval until ``stop``, then once more for the count."""
+        out = self.out
+        out.phase = "refresh"
+        bytes0 = self.client.bytes_in
+        interval = out.interval_s or 3.0
+        next_tick = time.perf_counter() + interval
+        while not stop.is_set():
+            delay = next_tick - time.perf_counter()
+            if delay > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
+                if stop.is_set():
+                    break
+            latency, _ = await self.refresh()
+            refresh = Refresh(time.perf_counter(), latency)
+            out.refreshes.append(refresh)
+            log.append(refresh)
+            next_tick += interval
+            while next_tick <= time.perf_counter():
+                out.late_ticks += 1
+                next_tick += interval
+        out.phase = "final refresh"
+        out.final_s, page = await self.refresh()
+        answers = page.metrics[ANSWERS_METRIC].replace(",", "")
+        out.final_answers = int(answers) if answers.isdigit() else None
+        out.final_charts = page.charts
+        out.refresh_bytes_in = self.client.bytes_in - bytes0
+
+
+async def dashboard(
+    out: DashboardOutcome,
+    port: int,
+    target: LiveTarget,
+    args: argparse.Namespace,
+    stop: asyncio.Event,
+    log: list[Refresh],
+) -> DashboardOutcome:
+    """One facilitator tab for the whole run; ``out.ready`` is set once it is
+    signed in and revealed (or has failed)."""
+    board = Dashboard(out, port, target, args)
+    try:
+        await _dashboard(board, port, args, stop, log)
+    except ParticipantError as exc:
+        out.error = str(exc)
+    except TimeoutError:
+        out.error = f"timeout in phase '{out.phase}'"
+    except websockets.ConnectionClosed as exc:
+        out.error = f"websocket closed in phase '{out.phase}': {exc}"
+    except (OSError, websockets.InvalidHandshake) as exc:
+        out.error = f"{type(exc).__name__} in phase '{out.phase}': {exc}"
+    finally:
+        out.ready.set()
+        if board.client is not None:
+            out.bytes_in = board.client.bytes_in
+            out.messages_in = board.client.messages_in
+    return out
+
+
+async def _dashboard(
+    board: Dashboard, port: int, args, stop: asyncio.Event, log: list[Refresh]
+) -> None:
+    out = board.out
+    cookie = args.shared_cookie
+    if not args.no_http:
+        out.phase = "http"
+        t = time.perf_counter()
+        async with asyncio.timeout(args.timeout):
+            await http_get(port, f"/{LIVE_URL_PATH}?{board.target.query_string}")
+            status, headers, _ = await http_get(port, "/_stcore/health")
+            if status != 200:
+                raise ParticipantError(f"health check HTTP {status}")
+            cookie = xsrf_from(headers)
+            await http_get(port, "/_stcore/host-config")
+        out.http_s = time.perf_counter() - t
+    out.phase = "connect"
+    async with asyncio.timeout(args.timeout):
+        ws = await websockets.connect(
+            f"ws://127.0.0.1:{port}{STREAM_PATH}",
+            subprotocols=["streamlit", cookie or "PLACEHOLDER_AUTH_TOKEN"],
+            additional_headers=(
+                {"Cookie": f"{XSRF_COOKIE}={cookie}"} if cookie else None
+            ),
+            origin=f"http://127.0.0.1:{port}",
+            max_size=None,
+            compression="deflate" if args.ws_compression else None,
+            open_timeout=None,
+            close_timeout=2,
+        )
+    async with ws:
+        await board.open(ws)
+        out.ready.set()
+        await board.watch(stop, log)
+        out.phase = "close"
+
+
+def summarise_dashboards(outs: list[DashboardOutcome]) -> dict:
+    refreshes = [r for o in outs for r in o.refreshes]
+    errors: dict[str, int] = {}
+    for o in outs:
+        if o.error:
+            key = o.error[:140]
+            errors[key] = errors.get(key, 0) + 1
+    n_refresh = len(refreshes)
+    return {
+        "requested": len(outs),
+        "signed_in": sum(o.sign_in_s is not None for o in outs),
+        "interval_s": next((o.interval_s for o in outs if o.interval_s), None),
+        "refreshes": n_refresh,
+        "late_ticks": sum(o.late_ticks for o in outs),
+        "refresh_ms": dist_ms([r.latency_s for r in refreshes]),
+        "final_refresh_ms": dist_ms([o.final_s for o in outs]),
+        "http_ms": dist_ms([o.http_s for o in outs]),
+        "load_ms": dist_ms([o.load_s for o in outs]),
+        "sign_in_ms": dist_ms([o.sign_in_s for o in outs]),
+        "reveal_ms": dist_ms([o.reveal_s for o in outs]),
+        "errors": sum(errors.values()),
+        "error_kinds": errors,
+        "final_answers": [o.final_answers for o in outs],
+        "final_charts": [o.final_charts for o in outs],
+        # (the final refresh after the participants included)
+        "kb_in_per_refresh": (
+            sum(o.refresh_bytes_in for o in outs)
+            / (n_refresh + sum(o.final_s is not None for o in outs))
+            / 1024
+            if n_refresh
+            else None
+        ),
+    }
+
+
 # --- the server under test -------------------------------------------------------
 
 
@@ -538,14 +961,16 @@ class Server:
         db_path: Path,
         log_path: Path,
         options: list[str] | None = None,
+        env: dict[str, str] | None = None,
     ):
         self.script, self.db_path, self.log_path = script, db_path, log_path
         self.options = options or []
+        self.env = env or {}
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
     def start(self, wait_s: float = 60.0) -> None:
-        env = dict(os.environ, PULSE_DB=str(self.db_path))
+        env = dict(os.environ, PULSE_DB=str(self.db_path), **self.env)
         env.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
         cmd = [
             sys.executable,
@@ -751,6 +1176,8 @@ class Sample:
     server_cpu_ms_per_ack: float | None  # does the app get dearer as data grows?
     others_cpu_pct: float | None  # other processes + kernel, of one core
     submit_p95_ms: float | None  # of participants who finished in the interval
+    refreshes: int = 0  # dashboard refreshes so far
+    refresh_p95_ms: float | None = None  # of dashboard refreshes in the interval
 
 
 async def sampler(
@@ -761,9 +1188,10 @@ async def sampler(
     counter: dict,
     samples: list[Sample],
     stop: asyncio.Event,
+    refresh_log: list[Refresh],
 ) -> None:
     last = (time.perf_counter(), server.cpu_s(), self_cpu_s(), machine_cpu())
-    seen = acked = 0
+    seen = acked = refreshes_seen = 0
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
@@ -778,7 +1206,9 @@ async def sampler(
             others = max(0.0, 100 * (busy_cores - ours))  # clock skew: not < 0
         new_acks = counter["acknowledged"] - acked
         recent = [o.submit_s * 1000 for o in outcomes[seen:] if o.submit_s is not None]
+        recent_refreshes = [r.latency_s * 1000 for r in refresh_log[refreshes_seen:]]
         seen, acked, last = len(outcomes), counter["acknowledged"], now
+        refreshes_seen = len(refresh_log)
         samples.append(
             Sample(
                 t=round(now[0] - t0, 1),
@@ -792,6 +1222,8 @@ async def sampler(
                 ),
                 others_cpu_pct=others,
                 submit_p95_ms=pct_of(recent, 95),
+                refreshes=len(refresh_log),
+                refresh_p95_ms=pct_of(recent_refreshes, 95),
             )
         )
 
@@ -804,13 +1236,44 @@ async def run_load(
     args: argparse.Namespace,
     sample_every: float,
     progress: bool,
+    live: LiveTarget | None = None,
 ) -> dict:
+    """Participants arriving at ``rate``; with ``live``, ``args.dashboards``
+    facilitator dashboards watch that pulse for the whole run."""
     rng = random.Random(args.seed)
     outcomes: list[Outcome] = []
     counter = {"arrived": 0, "acknowledged": 0, "errors": 0}
     samples: list[Sample] = []
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
+    refresh_log: list[Refresh] = []
+    dash_stop = asyncio.Event()
+    dash_tasks: list[asyncio.Task] = []
+    boards: list[DashboardOutcome] = []
+    if live is not None and args.dashboards:
+        # Signed in (one scrypt hash each) and revealed before anyone arrives.
+        t = time.perf_counter()
+        boards = [DashboardOutcome(i) for i in range(args.dashboards)]
+        dash_tasks = [
+            asyncio.create_task(
+                dashboard(out, server.port, live, args, dash_stop, refresh_log)
+            )
+            for out in boards
+        ]
+        readies = [asyncio.create_task(out.ready.wait()) for out in boards]
+        await asyncio.wait(readies, timeout=4 * args.timeout + 5)
+        for ready in readies:
+            ready.cancel()
+        print(
+            f"  {args.dashboards} facilitator dashboard(s) on the live room, signed "
+            f"in and revealed in {time.perf_counter() - t:.1f} s"
+            + "".join(
+                f"; dashboard {out.index} failed: {out.error}"
+                for out in boards
+                if out.error
+            ),
+            flush=True,
+        )
 
     async def one(i: int, scheduled: float) -> None:
         counter["arrived"] += 1
@@ -823,7 +1286,7 @@ async def run_load(
     rss0 = server.rss_mb()
     t0 = time.perf_counter()
     sample_task = asyncio.create_task(
-        sampler(server, t0, sample_every, outcomes, counter, samples, stop)
+        sampler(server, t0, sample_every, outcomes, counter, samples, stop, refresh_log)
     )
     next_report = t0 + 60
     for i in range(n):
@@ -834,7 +1297,7 @@ async def run_load(
         tasks.append(asyncio.create_task(one(i, scheduled)))
         if progress and time.perf_counter() >= next_report:
             next_report += 60
-            print_progress(t0, samples)
+            print_progress(t0, samples, bool(dash_tasks))
     # Every participant has its own timeouts; this is the backstop.
     # (A participant stuck in several slow phases is cancelled and counted.)
     deadline = budget(args) + 10
@@ -848,7 +1311,20 @@ async def run_load(
     stop.set()
     await sample_task
     cpu1, self1, mach1 = server.cpu_s(), self_cpu_s(), machine_cpu()
-    return summarise(
+    rss1 = server.rss_mb()
+    dashboards = None
+    if dash_tasks:
+        dash_stop.set()  # each finishes its refresh, refreshes once more, closes
+        _, pending = await asyncio.wait(dash_tasks, timeout=2 * args.timeout + 5)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=10)
+        for out, task in zip(boards, dash_tasks, strict=True):
+            if task in pending:
+                out.error = out.error or f"not finished (phase '{out.phase}')"
+        dashboards = summarise_dashboards(boards)
+    result = summarise(
         scenario.name,
         outcomes,
         n,
@@ -858,19 +1334,26 @@ async def run_load(
         server_cpu=(cpu1 - cpu0) if cpu0 is not None and cpu1 is not None else None,
         self_cpu=self1 - self0,
         machine=(mach0, mach1),
-        rss=(rss0, server.rss_mb()),
+        rss=(rss0, rss1),
         samples=samples,
     )
+    result["dashboards"] = dashboards
+    return result
 
 
-def print_progress(t0: float, samples: list[Sample]) -> None:
+def print_progress(t0: float, samples: list[Sample], dashboards: bool) -> None:
     if not samples:
         return
     s = samples[-1]
     rss = f"{s.rss_mb:.0f} MB" if s.rss_mb is not None else "?"
+    watched = (
+        f", dashboard refreshes {s.refreshes} (p95 {fmt(s.refresh_p95_ms)} ms)"
+        if dashboards
+        else ""
+    )
     print(
         f"  [{time.perf_counter() - t0:6.0f} s] arrived {s.arrived}, "
-        f"acknowledged {s.done}, errors {s.errors}, server RSS {rss}",
+        f"acknowledged {s.done}, errors {s.errors}, server RSS {rss}{watched}",
         flush=True,
     )
 
@@ -1010,7 +1493,12 @@ def fetch_cookie(port: int, args: argparse.Namespace) -> str | None:
 def bench_pulse(args, n: int, workdir: Path, sample_every: float) -> dict:
     db_path = workdir / "pulse.db"
     server = Server(
-        APP_SCRIPT, db_path, workdir / "pulse-server.log", args.streamlit_option
+        APP_SCRIPT,
+        db_path,
+        workdir / "pulse-server.log",
+        args.streamlit_option,
+        # The dashboards sign in with it (and the app prints no generated one).
+        env={PASSPHRASE_ENV: DASHBOARD_PASSPHRASE},
     )
     print(f"Starting Together Pulse: port {server.port}, PULSE_DB={db_path}")
     server.start()
@@ -1019,11 +1507,14 @@ def bench_pulse(args, n: int, workdir: Path, sample_every: float) -> dict:
         # The first session seeds the demo programme (one open pulse).
         asyncio.run(warm_up(server.port, OpenOnly(), args))
         rows = db_query(
-            db_path, "SELECT id, code FROM pulses WHERE status = 'open' ORDER BY id"
+            db_path,
+            "SELECT p.id, p.code, s.programme_id FROM pulses p "
+            "JOIN sessions s ON s.id = p.session_id WHERE p.status = 'open' "
+            "ORDER BY p.id",
         )
         if len(rows) != 1:
             raise RuntimeError(f"expected one open pulse, found {rows}")
-        pulse_id, code = rows[0]
+        pulse_id, code, programme_id = rows[0]
         scenario = PulseScenario(code, args.device_token)
         asyncio.run(warm_up(server.port, scenario, args))
         before = db_snapshot(db_path, pulse_id)
@@ -1031,11 +1522,21 @@ def bench_pulse(args, n: int, workdir: Path, sample_every: float) -> dict:
             f"  open pulse {code} (id {pulse_id}): {before.responses} responses "
             f"before the run; {n} participants at {args.rate:g}/s"
         )
+        live = LiveTarget(programme_id, pulse_id)
         result = asyncio.run(
-            run_load(server, scenario, n, args.rate, args, sample_every, args.soak)
+            run_load(
+                server, scenario, n, args.rate, args, sample_every, args.soak, live
+            )
         )
         after = db_snapshot(db_path, pulse_id)
         result["db"] = db_check(before, after, result, args.device_token)
+        if result["dashboards"] is not None:
+            # What the facilitators saw last: every stored answer, counted.
+            finals = result["dashboards"]["final_answers"]
+            result["dashboards"]["stored_responses"] = after.responses
+            result["dashboards"]["final_count_exact"] = bool(finals) and all(
+                f == after.responses for f in finals
+            )
         result["server_log_problems"] = server.log_problems()
         result["server_exit"] = server.exit_note()
         result["pulse_code"] = code
@@ -1157,8 +1658,40 @@ def print_report(ours: dict, floor: dict | None) -> None:
         dist_row("  device-token rerun (emulated)", "token_ms")
     dist_row("  submit (-> thank-you | finished)", "submit_ms")
     dist_row("  submit -> run finished", "finish_ms")
+    dash = ours.get("dashboards")
+    if dash:
+
+        def dash_row(label: str, value: str) -> None:
+            line = f"{label:38}{value:>22}"
+            if floor:
+                line += f"{'-':>22}"
+            print(line)
+
+        dash_row("  dashboard refresh (fragment rerun)", trio(dash["refresh_ms"]))
+        dash_row("  dashboard refresh after the run", trio(dash["final_refresh_ms"]))
+        dash_row("  dashboard sign-in (before arrivals)", trio(dash["sign_in_ms"]))
+        print(
+            f"facilitator dashboards (live room, results revealed, refreshed every "
+            f"{fmt(dash['interval_s'], 'g')} s):"
+        )
+        dash_row(
+            "  signed in / requested", f"{dash['signed_in']} / {dash['requested']}"
+        )
+        dash_row("  refreshes during the run", str(dash["refreshes"]))
+        dash_row("  late ticks (refresh > interval)", str(dash["late_ticks"]))
+        dash_row("  dashboard errors", str(dash["errors"]))
+        dash_row("  ForwardMsg KB in / refresh", fmt(dash["kb_in_per_refresh"], ".1f"))
+        finals = ", ".join(fmt(f, "d") for f in dash["final_answers"])
+        dash_row(
+            f"  'Answers' shown at the end (db {dash.get('stored_responses', '?')})",
+            finals,
+        )
     row("submit p95 last third / first third", lambda c: c["submit_p95_drift"], ".2f")
-    row("server CPU ms / participant", lambda c: c["server_cpu_ms_per_participant"])
+    row(
+        "server CPU ms / participant"
+        + (" (+dashb.)" if ours.get("dashboards") else ""),
+        lambda c: c["server_cpu_ms_per_participant"],
+    )
     row("load generator CPU, % of one core", lambda c: c["loadgen_cpu_pct_of_core"])
     row(
         "machine CPU busy, % of one core",
@@ -1178,6 +1711,15 @@ def print_report(ours: dict, floor: dict | None) -> None:
     for c in cols:
         for kind, count in c["error_kinds"].items():
             print(f"  error ({c['app']}): {count}x {kind}")
+    if dash:
+        for kind, count in dash["error_kinds"].items():
+            print(f"  dashboard error: {count}x {kind}")
+        print(
+            "\nDashboards: refresh latency is client-side, from the auto-rerun "
+            "BackMsg to the fragment run's script_finished, under the participants' "
+            "load (DESIGN.md target: live room refresh < 50 ms server time). Server "
+            "CPU per participant includes the dashboards' refreshes."
+        )
     print(
         f"\nNote: {os.cpu_count()} CPU cores shared by the server AND this load "
         "generator (and anything else running); latencies are client-side and "
@@ -1197,14 +1739,21 @@ def print_db(db: dict) -> None:
     )
 
 
-def print_samples(samples: list[dict]) -> None:
+def print_samples(samples: list[dict], dashboards: bool = False) -> None:
     print(
         "\nServer memory over time (per interval: server CPU % of one core, server "
-        "CPU ms per acknowledged participant, other processes' CPU %, submit p95):"
+        "CPU ms per acknowledged participant, other processes' CPU %, submit p95"
+        + (
+            "; dashboard refreshes so far and their p95 in the interval"
+            if dashboards
+            else ""
+        )
+        + "):"
     )
     print(
         f"{'t (s)':>7}{'arrived':>9}{'acked':>9}{'errors':>7}{'RSS MB':>9}"
         f"{'CPU %':>7}{'ms/ack':>8}{'others %':>9}{'p95 ms':>8}"
+        + (f"{'refr.':>7}{'refr p95':>9}" if dashboards else "")
     )
     for s in samples:
         print(
@@ -1212,6 +1761,11 @@ def print_samples(samples: list[dict]) -> None:
             f"{fmt(s['rss_mb'], '.1f'):>9}{fmt(s['server_cpu_pct']):>7}"
             f"{fmt(s['server_cpu_ms_per_ack']):>8}{fmt(s['others_cpu_pct']):>9}"
             f"{fmt(s['submit_p95_ms']):>8}"
+            + (
+                f"{s['refreshes']:>7}{fmt(s['refresh_p95_ms']):>9}"
+                if dashboards
+                else ""
+            )
         )
 
 
@@ -1229,6 +1783,15 @@ def verdict(ours: dict, args) -> tuple[bool, str]:
         f"lost {db['lost']} == 0": db["lost"] == 0,
         f"extra {db['extra']} == 0": db["extra"] == 0,
     }
+    dash = ours.get("dashboards")
+    if args.dashboards:
+        errors = dash["errors"] if dash else args.dashboards
+        checks[f"dashboard errors {errors} == 0"] = errors == 0
+        finals = dash["final_answers"] if dash else []
+        stored = dash.get("stored_responses") if dash else None
+        checks[f"dashboards' final count {finals} == stored {stored}"] = bool(
+            dash and dash.get("final_count_exact")
+        )
     ok = all(checks.values())
     parts = [("ok " if v else "FAIL ") + k for k, v in checks.items()]
     return ok, f"VERDICT: {'PASS' if ok else 'FAIL'} -- " + "; ".join(parts)
@@ -1247,7 +1810,14 @@ def main(argv: list[str] | None = None) -> int:
         help="run at --rate for this long (overrides --participants), sampling "
         "server memory",
     )
-    p.add_argument("--dashboards", type=int, default=0, help="(not implemented yet)")
+    p.add_argument(
+        "--dashboards",
+        type=int,
+        default=0,
+        metavar="D",
+        help="D facilitator dashboards on the live room (signed in, results "
+        "revealed) refreshing every 3 s during the run, as a browser does",
+    )
     p.add_argument(
         "--baseline",
         action=argparse.BooleanOptionalAction,
@@ -1306,6 +1876,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.rate <= 0 or args.participants < 1:
         p.error("--rate and --participants must be positive")
+    if args.dashboards < 0:
+        p.error("--dashboards must be 0 or more")
 
     args.soak = args.soak_minutes > 0
     n = (
@@ -1319,8 +1891,8 @@ def main(argv: list[str] | None = None) -> int:
     baseline = args.baseline if args.baseline is not None else not args.soak
     if args.dashboards:
         print(
-            f"--dashboards {args.dashboards}: not implemented yet (the facilitator "
-            "pages are not built); running participants only."
+            f"--dashboards {args.dashboards}: facilitators watch the live room "
+            "(results revealed) during the Together Pulse run."
         )
     for option in args.streamlit_option:
         if "=" not in option:
@@ -1365,7 +1937,7 @@ def main(argv: list[str] | None = None) -> int:
     print_report(ours, floor)
     print_db(ours["db"])
     if args.soak:
-        print_samples(ours["samples"])
+        print_samples(ours["samples"], bool(ours.get("dashboards")))
     for label, res in (("Together Pulse", ours), ("minimal app", floor)):
         if res and res.get("server_exit"):
             print(f"\nWARNING ({label}): {res['server_exit']}")

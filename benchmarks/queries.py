@@ -11,8 +11,8 @@ measures, as server-side time in this process:
   for an open pulse holding N/12 responses (worst case);
 - trends aggregation (``trends.programme_trends``) cold, and the data-version
   check that a cached page render costs;
-- the whole Trends page script run (AppTest, cache warm), i.e. what Streamlit
-  spends server-side to render it;
+- whole page script runs (AppTest): Trends (cache warm) and the Live room
+  with results revealed, i.e. what Streamlit spends server-side per render;
 - durable submits per second from 16 threads (synchronous=FULL, WAL).
 """
 
@@ -80,19 +80,24 @@ def submit_throughput(store: Store, pulse_id: int, threads: int = 16, each: int 
     }
 
 
-def trends_page_ms(db_path: Path, programme_id: int) -> dict[str, float]:
-    """Server time of a full Trends page run (signed in, cache warm)."""
+def page_run_ms(
+    db_path: Path, page: str, params: dict[str, str], toggle: bool = False
+) -> dict[str, float]:
+    """Server time of one full run of a facilitator page (signed in, warm)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["PULSE_DB"] = str(db_path)
     os.environ["PULSE_FACILITATOR_PASSWORD"] = "benchmark passphrase 1"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.query_params["programme"] = str(programme_id)
+    for name, value in params.items():
+        at.query_params[name] = value
     at.run()
-    at.switch_page("pages/facilitator/trends.py").run()
+    at.switch_page(page).run()
     box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
     box.set_value("benchmark passphrase 1")
     next(b for b in at.button if b.label == "Sign in").click().run()
+    if toggle:
+        at.toggle[0].set_value(True).run()
     assert not at.exception, at.exception
     return timed_ms(lambda: at.run(), repeat=5)
 
@@ -112,6 +117,11 @@ def measure(size: int, workdir: Path, page: bool) -> dict:
             [programme_id],
         ).fetchone()[0]
     repo.open_pulse(store, big_pulse)
+    questions = repo.pulse_questions(store, room.id)
+    for person in range(27):  # a room of 30: enough for results to be released
+        repo.submit_response(
+            store, room.id, {q.id: 1 + (person + q.id) % 7 for q in questions}
+        )
     figures = {
         "responses": size,
         "build_s": build_s,
@@ -125,7 +135,15 @@ def measure(size: int, workdir: Path, page: bool) -> dict:
         ),
     }
     if page:
-        figures["trends_page_warm"] = trends_page_ms(path, programme_id)
+        figures["trends_page_warm"] = page_run_ms(
+            path, "pages/facilitator/trends.py", {"programme": str(programme_id)}
+        )
+        figures["live_page_revealed"] = page_run_ms(
+            path,
+            "pages/facilitator/live.py",
+            {"programme": str(room.programme_id), "pulse": str(room.id)},
+            toggle=True,
+        )
     figures["submit_16_threads"] = submit_throughput(store, room.id)
     store.close()
     return figures
