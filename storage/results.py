@@ -74,14 +74,41 @@ class PulseResults:
 
 
 @dataclass(frozen=True)
-class LiveRoom:
-    """The live view: counts update at once, figures only on release."""
+class RoomCounts:
+    """What may update live (promise 3): answers per group, and who is expected."""
 
-    n_now: int
     k: int
     status: str
     group_counts: dict[str, int]
+    expected: dict[str, int | None]
+
+    @property
+    def n_now(self) -> int:
+        return sum(self.group_counts.values())
+
+    @property
+    def total_expected(self) -> int:
+        return sum(e or 0 for e in self.expected.values())
+
+
+@dataclass(frozen=True)
+class LiveRoom:
+    """The live view: counts update at once, figures only on release."""
+
+    counts: RoomCounts
     released: PulseResults | None
+
+    @property
+    def n_now(self) -> int:
+        return self.counts.n_now
+
+    @property
+    def k(self) -> int:
+        return self.counts.k
+
+    @property
+    def status(self) -> str:
+        return self.counts.status
 
     @property
     def waiting_for(self) -> int:
@@ -92,38 +119,105 @@ class LiveRoom:
 
 def group_counts(store: Store, pulse_id: int) -> dict[str, int]:
     """Responses per group (those who gave none under ``NOT_SAID``)."""
+    return room_counts(store, pulse_id).group_counts
+
+
+def room_counts(store: Store, pulse_id: int) -> RoomCounts:
     with store.read() as db:
-        return _group_counts(db, pulse_id)
+        return _room_counts(db, pulse_id)
 
 
 def pulse_results(store: Store, pulse_id: int) -> PulseResults:
     """Figures from the current data, with promises 1 and 2 applied."""
     with store.read() as db:
-        return _pulse_results(db, pulse_id)
+        counts = _room_counts(db, pulse_id)
+        return _pulse_results(db, pulse_id, counts)
 
 
 def live_room(store: Store, pulse_id: int) -> LiveRoom:
-    """Counts now, and the released figures (releasing new ones if allowed)."""
-    with store.write() as db:
-        k, status = _k_and_status(db, pulse_id)
-        counts = _group_counts(db, pulse_id)
-        n_now = sum(counts.values())
-        row = db.execute(
-            "SELECT n, snapshot FROM releases WHERE pulse_id = ?", [pulse_id]
-        ).fetchone()
-        released = PulseResults.from_json(row[1]) if row else None
-        n_shown = row[0] if row else 0
-        if n_now < n_shown or (released and released.k != k):
-            # Answers were deleted, or k changed: start again from nothing shown.
-            db.execute("DELETE FROM releases WHERE pulse_id = ?", [pulse_id])
-            released, n_shown = None, 0
-        if should_release(n_shown, n_now, k, closed=status == "closed"):
-            released = _pulse_results(db, pulse_id)
-            db["releases"].upsert(
-                {"pulse_id": pulse_id, "n": n_now, "snapshot": released.to_json()},
-                pk="pulse_id",
-            )
-    return LiveRoom(n_now, k, status, counts, released)
+    """Counts now, and the released figures (releasing new ones if allowed).
+
+    Refreshes every few seconds per facilitator screen, so the common case (no
+    release due) only reads; the write lock that participants' submits need is
+    taken, and the decision re-checked inside it, only when a release is due.
+    """
+    with store.read() as db:
+        counts, n_shown, snapshot = _live_state(db, pulse_id)
+    if _release_due(counts, n_shown, snapshot):
+        with store.write() as db:
+            counts, n_shown, snapshot = _live_state(db, pulse_id)
+            if _release_due(counts, n_shown, snapshot):
+                snapshot = _release(db, pulse_id, counts, n_shown, snapshot)
+    return LiveRoom(counts, snapshot)
+
+
+def _live_state(
+    db: Database, pulse_id: int
+) -> tuple[RoomCounts, int, PulseResults | None]:
+    counts = _room_counts(db, pulse_id)
+    row = db.execute(
+        "SELECT n, snapshot FROM releases WHERE pulse_id = ?", [pulse_id]
+    ).fetchone()
+    if row is None:
+        return counts, 0, None
+    return counts, row[0], PulseResults.from_json(row[1])
+
+
+def _stale(counts: RoomCounts, n_shown: int, snapshot: PulseResults | None) -> bool:
+    """Answers were deleted, or k changed: start again from nothing shown."""
+    return counts.n_now < n_shown or (snapshot is not None and snapshot.k != counts.k)
+
+
+def _release_due(
+    counts: RoomCounts, n_shown: int, snapshot: PulseResults | None
+) -> bool:
+    if _stale(counts, n_shown, snapshot):
+        return True
+    return should_release(
+        n_shown, counts.n_now, counts.k, closed=counts.status == "closed"
+    )
+
+
+def _release(
+    db: Database,
+    pulse_id: int,
+    counts: RoomCounts,
+    n_shown: int,
+    snapshot: PulseResults | None,
+) -> PulseResults | None:
+    if _stale(counts, n_shown, snapshot):
+        db.execute("DELETE FROM releases WHERE pulse_id = ?", [pulse_id])
+        n_shown, snapshot = 0, None
+    if not should_release(
+        n_shown, counts.n_now, counts.k, closed=counts.status == "closed"
+    ):
+        return snapshot
+    snapshot = _pulse_results(db, pulse_id, counts)
+    db["releases"].upsert(
+        {"pulse_id": pulse_id, "n": counts.n_now, "snapshot": snapshot.to_json()},
+        pk="pulse_id",
+    )
+    return snapshot
+
+
+def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
+    row = db.execute(
+        "SELECT g.k, p.status, g.id FROM pulses p "
+        "JOIN sessions s ON s.id = p.session_id "
+        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
+        [pulse_id],
+    ).fetchone()
+    if row is None:
+        raise ValueError("No pulse has that id.")
+    k, status, programme_id = row
+    expected = dict(
+        db.execute(
+            "SELECT name, expected FROM groups WHERE programme_id = ? "
+            "ORDER BY position, id",
+            [programme_id],
+        ).fetchall()
+    )
+    return RoomCounts(int(k), str(status), _group_counts(db, pulse_id), expected)
 
 
 def _group_counts(db: Database, pulse_id: int) -> dict[str, int]:
@@ -136,20 +230,8 @@ def _group_counts(db: Database, pulse_id: int) -> dict[str, int]:
     return dict(rows)
 
 
-def _k_and_status(db: Database, pulse_id: int) -> tuple[int, str]:
-    row = db.execute(
-        "SELECT g.k, p.status FROM pulses p JOIN sessions s ON s.id = p.session_id "
-        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-        [pulse_id],
-    ).fetchone()
-    if row is None:
-        raise ValueError("No pulse has that id.")
-    return int(row[0]), str(row[1])
-
-
-def _pulse_results(db: Database, pulse_id: int) -> PulseResults:
-    k, _ = _k_and_status(db, pulse_id)
-    n = sum(_group_counts(db, pulse_id).values())
+def _pulse_results(db: Database, pulse_id: int, counts: RoomCounts) -> PulseResults:
+    k, n = counts.k, counts.n_now
     if not may_show(n, k):
         return PulseResults(n=n, k=k)
     sums = db.execute(

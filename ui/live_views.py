@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from storage import repository as repo
 from storage import results
 from storage.db import Store
 from survey import charts
@@ -17,13 +16,7 @@ REFRESH_SECONDS = 3
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     room = results.live_room(store, pulse_id)
-    expected = {
-        g.name: g.expected
-        for g in repo.programme_groups(
-            store, repo.pulse_by_id(store, pulse_id).programme_id
-        )
-    }
-    count_row(room, expected)
+    count_row(room.counts)
     if room.released is None:
         st.info(
             f"Results appear once at least {room.k} people have answered "
@@ -42,19 +35,18 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     results_view(room.released)
 
 
-def count_row(room: results.LiveRoom, expected: dict[str, int | None]) -> None:
+def count_row(room: results.RoomCounts) -> None:
     """Total and per-group counts, every group listed even before its first answer."""
-    counts = {group: room.group_counts.get(group, 0) for group in expected}
+    counts = {group: room.group_counts.get(group, 0) for group in room.expected}
     counts |= room.group_counts  # adds "group not given" when someone skipped it
-    total_expected = sum(e or 0 for e in expected.values())
     columns = st.columns(1 + len(counts))
     columns[0].metric(
         "Answers",
         room.n_now,
-        help=f"of {total_expected} expected" if total_expected else None,
+        help=f"of {room.total_expected} expected" if room.total_expected else None,
     )
     for column, (group, n) in zip(columns[1:], counts.items(), strict=True):
-        of = f" / {expected[group]}" if expected.get(group) else ""
+        of = f" / {room.expected[group]}" if room.expected.get(group) else ""
         column.metric(group, f"{n}{of}")
 
 

@@ -44,26 +44,25 @@ def cached_chart_specs(
     return findings.trend_chart_specs(_result, _markers)
 
 
+_DOWNLOADS = (
+    ("PNG", "png", "image/png", charts.to_png),
+    ("SVG", "svg", "image/svg+xml", charts.to_svg),
+)
+
+
 def chart_with_downloads(spec: dict, name: str) -> None:
     """The chart, and PNG/SVG downloads rendered only when asked for."""
     st.vega_lite_chart(spec, width="stretch")
-    png, svg, _ = st.columns([1, 1, 4])
-    png.download_button(
-        "PNG",
-        data=lambda: charts.to_png(spec),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"png-{name}",
-        icon=":material/download:",
-    )
-    svg.download_button(
-        "SVG",
-        data=lambda: charts.to_svg(spec),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"svg-{name}",
-        icon=":material/download:",
-    )
+    columns = st.columns([1, 1, 4])[: len(_DOWNLOADS)]
+    for column, (label, suffix, mime, render) in zip(columns, _DOWNLOADS, strict=True):
+        column.download_button(
+            label,
+            data=lambda render=render: render(spec),
+            file_name=f"{name}.{suffix}",
+            mime=mime,
+            key=f"{suffix}-{name}",
+            icon=":material/download:",
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from storage import repository as repo
 from storage import results
 from ui.access import require_facilitator
 from ui.links import big_code, join_url, qr_png
@@ -28,13 +27,9 @@ with words:
 
 @st.fragment(run_every=3)
 def live_count() -> None:
-    counts = results.group_counts(store, pulse.id)
-    answered = sum(counts.values())
-    expected = sum(
-        g.expected or 0 for g in repo.programme_groups(store, pulse.programme_id)
-    )
-    of = f" of {expected} expected" if expected else ""
-    st.metric("Answers so far", f"{answered}{of}")
+    room = results.room_counts(store, pulse.id)
+    of = f" of {room.total_expected} expected" if room.total_expected else ""
+    st.metric("Answers so far", f"{room.n_now}{of}")
 
 
 with words:
