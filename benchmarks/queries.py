@@ -29,8 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from storage import repository as repo
-from storage import results, trends
+from storage import programmes, responses, results, trends
 from storage.db import Store, open_store
 from storage.demo import build_demo, build_synthetic, open_demo_code
 
@@ -47,7 +46,7 @@ def timed_ms(fn: Callable[[], object], repeat: int = 7) -> dict[str, float]:
 
 
 def submit_throughput(store: Store, pulse_id: int, threads: int = 16, each: int = 40):
-    questions = repo.pulse_questions(store, pulse_id)
+    questions = programmes.pulse_questions(store, pulse_id)
     errors: list[BaseException] = []
     barrier = threading.Barrier(threads)
 
@@ -55,7 +54,7 @@ def submit_throughput(store: Store, pulse_id: int, threads: int = 16, each: int 
         barrier.wait()
         for _ in range(each):
             try:
-                repo.submit_response(
+                responses.submit_response(
                     store,
                     pulse_id,
                     {q.id: 1 + secrets.randbelow(7) for q in questions},
@@ -64,7 +63,7 @@ def submit_throughput(store: Store, pulse_id: int, threads: int = 16, each: int 
             except BaseException as exc:  # noqa: BLE001 - counted and reported
                 errors.append(exc)
 
-    before = repo.count_responses(store, pulse_id)
+    before = responses.count_responses(store, pulse_id)
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     started = time.perf_counter()
     for t in pool:
@@ -72,7 +71,7 @@ def submit_throughput(store: Store, pulse_id: int, threads: int = 16, each: int 
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - started
-    stored = repo.count_responses(store, pulse_id) - before
+    stored = responses.count_responses(store, pulse_id) - before
     return {
         "submits_per_s": stored / elapsed,
         "errors": len(errors),
@@ -109,17 +108,17 @@ def measure(size: int, workdir: Path, page: bool) -> dict:
     build_demo(store)
     programme_id = build_synthetic(store, size)
     build_s = time.perf_counter() - started
-    room = repo.pulse_by_code(store, open_demo_code(store))
+    room = programmes.pulse_by_code(store, open_demo_code(store))
     with store.read() as db:
         big_pulse = db.execute(
             "SELECT p.id FROM pulses p JOIN sessions s ON s.id = p.session_id "
             "WHERE s.programme_id = ? ORDER BY p.id DESC LIMIT 1",
             [programme_id],
         ).fetchone()[0]
-    repo.open_pulse(store, big_pulse)
-    questions = repo.pulse_questions(store, room.id)
+    programmes.open_pulse(store, big_pulse)
+    questions = programmes.pulse_questions(store, room.id)
     for person in range(27):  # a room of 30: enough for results to be released
-        repo.submit_response(
+        responses.submit_response(
             store, room.id, {q.id: 1 + (person + q.id) % 7 for q in questions}
         )
     figures = {

@@ -14,16 +14,15 @@ from datetime import date
 
 from storage.actions import add_action, update_action
 from storage.db import Store
-from storage.repository import (
+from storage.programmes import (
     add_session,
     create_programme,
     create_pulse,
-    insert_responses_bulk,
     programme_groups,
     pulse_questions,
-    scored_items,
     set_pulse_status,
 )
+from storage.responses import insert_responses_bulk, scored_items
 from survey.instrument import SCALE_HIGH, SCALE_LOW, Moment
 
 DEMO_NAME = "Working together for children (demo)"

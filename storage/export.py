@@ -40,6 +40,7 @@ from pathlib import Path
 from storage import results
 from storage.db import Store
 from survey.disclosure import may_show, visible_groups
+from survey.words import EVERYONE, NOT_SAID
 
 AGGREGATE_COLUMNS = (
     "programme",
@@ -245,7 +246,7 @@ def _aggregate_rows(
             "ci95_high": _number(figure.high),
         }
         for figure in shown.figures
-        if figure.group == results.EVERYONE or figure.group in named
+        if figure.group == EVERYONE or figure.group in named
     ]
 
 
@@ -256,7 +257,7 @@ def _answer_rows(
         respondents = db.execute(
             "SELECT r.id, coalesce(g.name, ?) FROM responses r "
             "LEFT JOIN groups g ON g.id = r.group_id WHERE r.pulse_id = ?",
-            [results.NOT_SAID, pulse.id],
+            [NOT_SAID, pulse.id],
         ).fetchall()
         answers = db.execute(
             "SELECT a.response_id, q.id, q.item_key, q.dimension, q.text, q.reverse, "

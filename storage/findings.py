@@ -10,11 +10,11 @@ import math
 
 import pandas as pd
 
+from rendering import charts
 from storage import trends
-from storage.results import EVERYONE
-from survey import charts
 from survey.instrument import DIMENSIONS, dimension_label
 from survey.reading import alpha_reading, trend_reading
+from survey.words import EVERYONE
 
 
 def trend_chart_specs(

@@ -1,24 +1,295 @@
-"""Facilitator operations: programmes, groups, timeline, questions, deletion.
+"""The shape of a programme: programmes, groups, timeline, questions, pulses.
 
 Questions that have answers are never edited in place: a facilitator retires
 an item and adds a new one, so answers already given keep their meaning.
+Answers themselves go in and out through ``storage.responses``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlite_utils import Database
+
 from storage.db import Store
-from storage.repository import (
-    MIN_K,
-    Group,
-    PulseInfo,
-    add_session,
-    create_programme,
-    create_pulse,
+from survey import codes
+from survey.answers import UnknownPulse
+from survey.instrument import (
+    COMMENT_PROMPT,
+    ITEM_BANK,
+    MOMENTS,
+    Form,
+    Moment,
+    default_form,
+    form_items,
 )
 from survey.template import SessionPlan
+from survey.words import check_k
+
+STATUSES = ("draft", "open", "closed")
+
+
+@dataclass(frozen=True)
+class PulseInfo:
+    id: int
+    code: str
+    status: str
+    moment: str
+    form: str
+    comment_prompt: str | None
+    session_id: int
+    session_title: str
+    session_date: str | None
+    programme_id: int
+    programme_name: str
+    k: int
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    dimension: str
+    text: str
+    reverse: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    expected: int | None
+
+
+def create_programme(
+    store: Store,
+    name: str,
+    groups: Sequence[str] = (),
+    *,
+    k: int = 5,
+    expected: Mapping[str, int] | None = None,
+) -> int:
+    """A new programme with its groups and its own copy of the item bank.
+
+    Each programme owns its questions so later edits to one programme's items
+    never change another's, nor answers already given.
+    """
+    check_k(k)
+    if not name.strip():
+        raise ValueError("A programme needs a name.")
+    expected = expected or {}
+    with store.write() as db:
+        programme_id = db["programmes"].insert({"name": name.strip(), "k": k}).last_pk
+        db["groups"].insert_all(
+            {
+                "programme_id": programme_id,
+                "name": group,
+                "expected": expected.get(group),
+                "position": position,
+            }
+            for position, group in enumerate(groups)
+        )
+        db["questions"].insert_all(
+            {
+                "programme_id": programme_id,
+                "item_key": item.key,
+                "dimension": item.dimension,
+                "text": item.text,
+                "reverse": int(item.reverse),
+                "position": position,
+                "retired": 0,
+            }
+            for position, item in enumerate(ITEM_BANK)
+        )
+    return int(programme_id)
+
+
+def add_session(
+    store: Store,
+    programme_id: int,
+    title: str,
+    *,
+    kind: str = "session",
+    date: str | None = None,
+    position: int | None = None,
+) -> int:
+    """A session on the programme's timeline (appended when no position given)."""
+    with store.write() as db:
+        if position is None:
+            position = db.execute(
+                "SELECT coalesce(max(position) + 1, 0) FROM sessions "
+                "WHERE programme_id = ?",
+                [programme_id],
+            ).fetchone()[0]
+        return int(
+            db["sessions"]
+            .insert(
+                {
+                    "programme_id": programme_id,
+                    "title": title,
+                    "kind": kind,
+                    "date": date,
+                    "position": position,
+                }
+            )
+            .last_pk
+        )
+
+
+def create_pulse(
+    store: Store,
+    session_id: int,
+    moment: Moment,
+    *,
+    form: Form | None = None,
+    comment_prompt: str | None = COMMENT_PROMPT,
+    question_ids: Sequence[int] | None = None,
+    status: str = "draft",
+) -> PulseInfo:
+    """A pulse for a session with a fresh unique join code and HMAC secret.
+
+    Without ``question_ids`` the pulse asks the programme's current items of the
+    form (short during a session, full before and after).
+    """
+    if moment not in MOMENTS:
+        raise ValueError(f"Moment must be one of {', '.join(MOMENTS)}.")
+    if status not in STATUSES:
+        raise ValueError(f"Status must be one of {', '.join(STATUSES)}.")
+    form = form or default_form(moment)
+    with store.write() as db:
+        programme_id = _programme_of_session(db, session_id)
+        if question_ids is None:
+            question_ids = _form_question_ids(db, programme_id, form)
+        _check_questions_belong(db, programme_id, question_ids)
+        code = _unused_code(db)
+        pulse_id = (
+            db["pulses"]
+            .insert(
+                {
+                    "session_id": session_id,
+                    "moment": moment,
+                    "form": form,
+                    "code": code,
+                    "status": status,
+                    "secret": codes.new_pulse_secret(),
+                    "comment_prompt": comment_prompt,
+                }
+            )
+            .last_pk
+        )
+        db["pulse_questions"].insert_all(
+            {"pulse_id": pulse_id, "question_id": qid, "position": position}
+            for position, qid in enumerate(question_ids)
+        )
+    return pulse_by_id(store, int(pulse_id))
+
+
+def set_pulse_status(store: Store, pulse_id: int, status: str) -> None:
+    """Open, close or reopen a pulse."""
+    if status not in STATUSES:
+        raise ValueError(f"Status must be one of {', '.join(STATUSES)}.")
+    with store.write() as db:
+        db.execute("UPDATE pulses SET status = ? WHERE id = ?", [status, pulse_id])
+
+
+def open_pulse(store: Store, pulse_id: int) -> None:
+    set_pulse_status(store, pulse_id, "open")
+
+
+def close_pulse(store: Store, pulse_id: int) -> None:
+    """Close a pulse, then empty the WAL so arrival order leaves no trace on disk."""
+    set_pulse_status(store, pulse_id, "closed")
+    store.forget_write_order()
+
+
+_PULSE_SELECT = """
+    SELECT p.id, p.code, p.status, p.moment, p.form, p.comment_prompt,
+           s.id, s.title, s.date, g.id, g.name, g.k
+    FROM pulses p
+    JOIN sessions s ON s.id = p.session_id
+    JOIN programmes g ON g.id = s.programme_id
+"""
+
+
+def pulse_by_id(store: Store, pulse_id: int) -> PulseInfo:
+    with store.read() as db:
+        row = db.execute(_PULSE_SELECT + " WHERE p.id = ?", [pulse_id]).fetchone()
+    if row is None:
+        raise UnknownPulse("No pulse has that id.")
+    return PulseInfo(*row)
+
+
+def pulse_by_code(store: Store, typed_code: str) -> PulseInfo | None:
+    """The pulse a participant's (typed or linked) code names, if any."""
+    code = codes.normalise_code(typed_code)
+    if code is None:
+        return None
+    with store.read() as db:
+        row = db.execute(_PULSE_SELECT + " WHERE p.code = ?", [code]).fetchone()
+    return PulseInfo(*row) if row else None
+
+
+def pulse_questions(store: Store, pulse_id: int) -> list[Question]:
+    """The questions a pulse asks, in its order."""
+    with store.read() as db:
+        rows = db.execute(
+            "SELECT q.id, q.dimension, q.text, q.reverse FROM pulse_questions pq "
+            "JOIN questions q ON q.id = pq.question_id "
+            "WHERE pq.pulse_id = ? ORDER BY pq.position",
+            [pulse_id],
+        ).fetchall()
+    return [Question(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def programme_groups(store: Store, programme_id: int) -> list[Group]:
+    with store.read() as db:
+        rows = db.execute(
+            "SELECT id, name, expected FROM groups WHERE programme_id = ? "
+            "ORDER BY position, id",
+            [programme_id],
+        ).fetchall()
+    return [Group(*row) for row in rows]
+
+
+def _programme_of_session(db: Database, session_id: int) -> int:
+    row = db.execute(
+        "SELECT programme_id FROM sessions WHERE id = ?", [session_id]
+    ).fetchone()
+    if row is None:
+        raise ValueError("No session has that id.")
+    return int(row[0])
+
+
+def _form_question_ids(db: Database, programme_id: int, form: Form) -> list[int]:
+    keys = [item.key for item in form_items(form)]
+    rows = db.execute(
+        "SELECT id, item_key FROM questions WHERE programme_id = ? AND retired = 0 "
+        "ORDER BY position",
+        [programme_id],
+    ).fetchall()
+    return [qid for qid, key in rows if key in keys]
+
+
+def _check_questions_belong(
+    db: Database, programme_id: int, question_ids: Sequence[int]
+) -> None:
+    own = {
+        qid
+        for (qid,) in db.execute(
+            "SELECT id FROM questions WHERE programme_id = ?", [programme_id]
+        )
+    }
+    if not question_ids or not set(question_ids) <= own:
+        raise ValueError("A pulse asks at least one of its own programme's questions.")
+
+
+def _unused_code(db: Database) -> str:
+    for _ in range(100):
+        code = codes.new_code()
+        if not db.execute("SELECT 1 FROM pulses WHERE code = ?", [code]).fetchone():
+            return code
+    raise RuntimeError("Could not find an unused join code.")
+
 
 SESSION_KINDS = (
     "conversations",
@@ -119,8 +390,7 @@ def create_from_plan(
 
 
 def update_programme(store: Store, programme_id: int, name: str, k: int) -> None:
-    if not isinstance(k, int) or k < MIN_K:
-        raise ValueError(f"The anonymity minimum must be at least {MIN_K}.")
+    check_k(k)
     if not name.strip():
         raise ValueError("A programme needs a name.")
     with store.write() as db:
@@ -228,9 +498,6 @@ def delete_session(store: Store, session_id: int) -> None:
         db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
 
 
-# --- questions ------------------------------------------------------------------
-
-
 def programme_questions(store: Store, programme_id: int) -> list[QuestionRow]:
     with store.read() as db:
         rows = db.execute(
@@ -323,38 +590,3 @@ def add_pulse(
             store, session_id, moment, form="custom", question_ids=question_ids
         )
     return create_pulse(store, session_id, moment, form=form)
-
-
-# --- deleting data -----------------------------------------------------------------
-
-
-def delete_pulse_responses(store: Store, pulse_id: int) -> int:
-    """Delete every answer, score, comment and device hash of a pulse."""
-    return _delete_responses(store, "pulse_id = ?", [pulse_id])
-
-
-def delete_programme_responses(store: Store, programme_id: int) -> int:
-    """Delete every answer, score, comment and device hash in a programme."""
-    return _delete_responses(
-        store,
-        "pulse_id IN (SELECT p.id FROM pulses p JOIN sessions s "
-        "ON s.id = p.session_id WHERE s.programme_id = ?)",
-        [programme_id],
-    )
-
-
-def _delete_responses(store: Store, where: str, params: list) -> int:
-    with store.write() as db:
-        count = db.execute(f"SELECT count(*) FROM responses WHERE {where}", params)
-        deleted = count.fetchone()[0]
-        for table in (
-            "answers",
-            "scores",
-            "item_stats",
-            "responses",
-            "comments",
-            "submissions",
-            "releases",
-        ):
-            db.execute(f"DELETE FROM {table} WHERE {where}", params)
-    return int(deleted)

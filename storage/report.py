@@ -12,12 +12,12 @@ from datetime import date
 
 import pandas as pd
 
+from rendering import charts
 from storage import actions, findings, trends
 from storage.db import Store
 from storage.programmes import get_programme
-from storage.results import EVERYONE
-from survey import charts
 from survey.instrument import dimension_label
+from survey.words import EVERYONE
 
 _CSS = """
 @page { size: A4; margin: 16mm 14mm; }

@@ -20,9 +20,7 @@ from storage.db import Store
 from survey.disclosure import may_show, should_release, visible_groups
 from survey.instrument import SCALE_HIGH, SCALE_LOW
 from survey.stats import mean_ci_from_summary
-
-EVERYONE = "Everyone"
-NOT_SAID = "Group not given"
+from survey.words import EVERYONE, NOT_SAID
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,11 @@ import pandas as pd
 from sqlite_utils import Database
 
 from storage.db import Store
-from storage.results import EVERYONE, NOT_SAID, Figure, safe_figures
+from storage.results import Figure, safe_figures
 from survey import stats
 from survey.instrument import SCALE_POINTS, dimension_label
 from survey.reading import change_reading
+from survey.words import EVERYONE, NOT_SAID
 
 MIN_PULSES_FOR_SLOPE = 5
 DAYS_PER_MONTH = 30.44

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import repository as repo
+from storage import programmes
 from storage.db import Store, open_store
 
 ROW_TABLES = (
@@ -39,9 +39,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
 class OpenPulse:
     store: Store
     programme_id: int
-    pulse: repo.PulseInfo
-    questions: list[repo.Question]
-    groups: list[repo.Group]
+    pulse: programmes.PulseInfo
+    questions: list[programmes.Question]
+    groups: list[programmes.Group]
 
     def first_answers(self, value: int = 5) -> dict[int, int]:
         return {q.id: value for q in self.questions}
@@ -53,18 +53,20 @@ class OpenPulse:
 
 
 def make_open_pulse(store: Store, *, moment: str = "before", k: int = 5) -> OpenPulse:
-    programme_id = repo.create_programme(
+    programme_id = programmes.create_programme(
         store, "Test programme", ["Social work", "Education"], k=k
     )
-    session_id = repo.add_session(store, programme_id, "Joint day", date="2026-03-01")
-    pulse = repo.create_pulse(store, session_id, moment)
-    repo.open_pulse(store, pulse.id)
+    session_id = programmes.add_session(
+        store, programme_id, "Joint day", date="2026-03-01"
+    )
+    pulse = programmes.create_pulse(store, session_id, moment)
+    programmes.open_pulse(store, pulse.id)
     return OpenPulse(
         store,
         programme_id,
-        repo.pulse_by_id(store, pulse.id),
-        repo.pulse_questions(store, pulse.id),
-        repo.programme_groups(store, programme_id),
+        programmes.pulse_by_id(store, pulse.id),
+        programmes.pulse_questions(store, pulse.id),
+        programmes.programme_groups(store, programme_id),
     )
 
 

@@ -11,19 +11,19 @@ import secrets
 import sys
 import threading
 
-from storage import repository as repo
+from storage import programmes, responses
 from storage.db import open_store
 
 
 def main(db_path: str, pulse_id: int, threads: int) -> None:
     store = open_store(db_path)
-    questions = repo.pulse_questions(store, pulse_id)
+    questions = programmes.pulse_questions(store, pulse_id)
     lock = threading.Lock()
 
     def submit_forever() -> None:
         while True:
             token = secrets.token_hex(32)
-            repo.submit_response(
+            responses.submit_response(
                 store,
                 pulse_id,
                 {q.id: 1 + secrets.randbelow(7) for q in questions},

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import access
-from storage import repository as repo
+from storage import access, programmes
 from storage.db import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -358,7 +357,7 @@ def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store
     monkeypatch.setenv("PULSE_DB", str(path))
     store = open_store(path)
     configure(store)
-    repo.create_programme(store, "Test programme", ["Social work"])
+    programmes.create_programme(store, "Test programme", ["Social work"])
     yield store
     store.close()
 

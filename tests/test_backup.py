@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import backup
-from storage import repository as repo
+from storage import backup, responses
 from storage.__main__ import main
 from storage.db import Store, open_store
 from storage.demo import build_demo, build_synthetic
@@ -59,7 +58,7 @@ class Room:
         try:
             while not self.stop.is_set():
                 token = secrets.token_hex(32)
-                repo.submit_response(
+                responses.submit_response(
                     self.pulse.store,
                     self.pulse.pulse.id,
                     self.pulse.first_answers(1 + index % 7),
@@ -136,7 +135,7 @@ def test_backup_during_submissions_restores_complete(store: Store, tmp_path: Pat
             " AND s.response_id = r.id) != ?)",
             (pulse.pulse.id, asked, len({q.dimension for q in pulse.questions})),
         )
-        (responses,), (comments,), (answers,), (item_n,) = (
+        (n_responses,), (comments,), (answers,), (item_n,) = (
             query(restored, f"SELECT {what} WHERE pulse_id = ?", (pulse.pulse.id,))[0]
             for what in (
                 "count(*) FROM responses",
@@ -145,11 +144,11 @@ def test_backup_during_submissions_restores_complete(store: Store, tmp_path: Pat
                 "sum(n) FROM item_stats",
             )
         )
-        assert responses == len(hashes) == comments >= len(before)
-        assert answers == item_n == responses * asked
+        assert n_responses == len(hashes) == comments >= len(before)
+        assert answers == item_n == n_responses * asked
         # And the app can open it (migrations, WAL) and count it.
         reopened = open_store(restored)
-        assert repo.count_responses(reopened, pulse.pulse.id) == responses
+        assert responses.count_responses(reopened, pulse.pulse.id) == n_responses
         reopened.close()
 
 
@@ -167,7 +166,7 @@ def test_backup_and_restore_round_trip_by_command(tmp_path: Path, capsys):
 
     # Later: more answers arrive, then the database is restored from Monday.
     store = open_store(db)
-    repo.submit_response(store, pulse.pulse.id, pulse.first_answers())
+    responses.submit_response(store, pulse.pulse.id, pulse.first_answers())
     before_restore = query(db, "SELECT count(*) FROM responses")[0][0]
     store.close()
     assert main(["restore", str(copy), "--db", str(db)]) == 0
@@ -191,7 +190,7 @@ def test_restore_refuses_while_the_app_has_the_database_open(tmp_path: Path, cap
         assert main(["restore", str(copy), "--db", str(db)]) == 1
         assert "Stop the app first" in capsys.readouterr().err
         assert not (tmp_path / "pulse.db.before-restore").exists()
-        repo.count_responses(app, 1)  # the app is undisturbed
+        responses.count_responses(app, 1)  # the app is undisturbed
     finally:
         app.close()
     assert not backup.in_use(db)

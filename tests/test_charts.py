@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from survey import charts
-from survey.charts import (
+from rendering import charts
+from rendering.charts import (
     agreement_chart,
     distribution_chart,
     gap_chart,

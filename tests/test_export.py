@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from storage import export, results
-from storage import repository as repo
+from storage import export, programmes, responses, results
 from storage.__main__ import main
 from storage.db import Store, open_store
 from storage.demo import build_demo
 from survey.disclosure import visible_groups
+from survey.words import EVERYONE
 from tests.conftest import make_open_pulse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def rows(text: str) -> list[dict[str, str]]:
 
 def submit_all(store: Store, pulse_id: int, group_id: int | None, answers, count=1):
     for _ in range(count):
-        repo.submit_response(store, pulse_id, answers, group_id=group_id)
+        responses.submit_response(store, pulse_id, answers, group_id=group_id)
 
 
 def figures_by_key(store: Store, pulse_id: int) -> dict[tuple, results.Figure]:
@@ -73,12 +73,12 @@ def check_export(store: Store, programme_id: int) -> None:
                 assert row[column] == ""
             else:
                 assert float(row[column]) == pytest.approx(value, abs=1e-3)
-        if row["group"] != results.EVERYONE:
+        if row["group"] != EVERYONE:
             # A group's figures only where the answers name that group too.
             assert row["group"] in named_by_pulse[pulse_id]
     # Answers: closed pulses with ≥ k responses, every answer, groups suppressed.
     for pulse_id, state in status.items():
-        n = repo.count_responses(store, pulse_id)
+        n = responses.count_responses(store, pulse_id)
         exported = respondents.get(pulse_id, {})
         if state != "closed" or n < k:
             assert not exported
@@ -123,7 +123,7 @@ def test_demo_export_holds_only_closed_pulses_and_allowed_figures(store: Store):
 def test_a_closed_pulse_below_k_exports_nothing(store: Store):
     pulse = make_open_pulse(store, k=5)
     submit_all(store, pulse.pulse.id, pulse.groups[0].id, pulse.first_answers(), 4)
-    repo.close_pulse(store, pulse.pulse.id)
+    programmes.close_pulse(store, pulse.pulse.id)
     made = export.export_programme(store, pulse.programme_id)
     assert made.aggregates == [] and made.answers == []
     overview = export.export_overview(store, pulse.programme_id)
@@ -141,13 +141,13 @@ def test_an_open_pulse_is_never_exported(store: Store):
 def test_answers_carry_no_stored_ids_and_no_comments(store: Store):
     pulse = make_open_pulse(store, k=3)
     for value in range(1, 7):
-        repo.submit_response(
+        responses.submit_response(
             store,
             pulse.pulse.id,
             pulse.first_answers(value),
             comment=f"secret remark {value}",
         )
-    repo.close_pulse(store, pulse.pulse.id)
+    programmes.close_pulse(store, pulse.pulse.id)
     made = export.export_programme(store, pulse.programme_id)
     text = made.answers_csv() + made.aggregates_csv()
     with store.read() as db:
@@ -163,8 +163,8 @@ def test_respondent_numbers_are_fresh_per_pulse_and_per_export(store: Store):
     pulse = make_open_pulse(store, k=3)
     values = range(1, 8)
     for value in values:
-        repo.submit_response(store, pulse.pulse.id, pulse.first_answers(value))
-    repo.close_pulse(store, pulse.pulse.id)
+        responses.submit_response(store, pulse.pulse.id, pulse.first_answers(value))
+    programmes.close_pulse(store, pulse.pulse.id)
 
     def numbering() -> tuple[int, ...]:
         answers = rows(export.export_programme(store, pulse.programme_id).answers_csv())
@@ -185,7 +185,7 @@ def test_a_small_group_is_blanked_with_its_complement(store: Store):
     submit_all(store, pulse.pulse.id, social.id, pulse.first_answers(5), 6)
     submit_all(store, pulse.pulse.id, education.id, pulse.first_answers(3), 6)
     submit_all(store, pulse.pulse.id, None, safety, 2)
-    repo.close_pulse(store, pulse.pulse.id)
+    programmes.close_pulse(store, pulse.pulse.id)
     check_export(store, pulse.programme_id)
 
     made = export.export_programme(store, pulse.programme_id)
@@ -201,13 +201,15 @@ def test_a_small_group_is_blanked_with_its_complement(store: Store):
 
 
 def test_spreadsheet_formulas_in_names_are_neutralised(store: Store):
-    programme_id = repo.create_programme(store, "=cmd|' /C calc'!A0", ["@SUM(1)"], k=3)
-    session_id = repo.add_session(store, programme_id, "+Day", date="2026-02-02")
-    pulse = repo.create_pulse(store, session_id, "after", status="open")
-    group = repo.programme_groups(store, programme_id)[0]
-    questions = repo.pulse_questions(store, pulse.id)
+    programme_id = programmes.create_programme(
+        store, "=cmd|' /C calc'!A0", ["@SUM(1)"], k=3
+    )
+    session_id = programmes.add_session(store, programme_id, "+Day", date="2026-02-02")
+    pulse = programmes.create_pulse(store, session_id, "after", status="open")
+    group = programmes.programme_groups(store, programme_id)[0]
+    questions = programmes.pulse_questions(store, pulse.id)
     submit_all(store, pulse.id, group.id, {q.id: 4 for q in questions}, 3)
-    repo.close_pulse(store, pulse.id)
+    programmes.close_pulse(store, pulse.id)
     made = export.export_programme(store, programme_id)
     for text in (made.aggregates_csv(), made.answers_csv()):
         for row in rows(text):
@@ -227,7 +229,7 @@ GROUP_NAMES = ("Social work", "Education", "Health")
 
 
 @st.composite
-def programmes(draw: st.DrawFn) -> dict:
+def programme_plans(draw: st.DrawFn) -> dict:
     k = draw(st.integers(3, 6))
     groups = list(GROUP_NAMES[: draw(st.integers(0, 3))])
     response = st.tuples(
@@ -254,20 +256,20 @@ def programmes(draw: st.DrawFn) -> dict:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(programmes())
+@given(programme_plans())
 def test_export_never_reveals_fewer_than_k(plan: dict):
     store = open_store(":memory:")
     try:
-        programme_id = repo.create_programme(
+        programme_id = programmes.create_programme(
             store, "Property", plan["groups"], k=plan["k"]
         )
-        group_ids = [g.id for g in repo.programme_groups(store, programme_id)]
+        group_ids = [g.id for g in programmes.programme_groups(store, programme_id)]
         for index, pulse_plan in enumerate(plan["pulses"]):
-            session_id = repo.add_session(
+            session_id = programmes.add_session(
                 store, programme_id, f"Session {index}", date=f"2026-0{index + 1}-01"
             )
-            pulse = repo.create_pulse(store, session_id, "after", status="open")
-            questions = repo.pulse_questions(store, pulse.id)
+            pulse = programmes.create_pulse(store, session_id, "after", status="open")
+            questions = programmes.pulse_questions(store, pulse.id)
             dimensions = sorted({q.dimension for q in questions})
             for group, mask, value in pulse_plan["responses"]:
                 kept = [d for i, d in enumerate(dimensions) if mask >> i & 1]
@@ -276,14 +278,14 @@ def test_export_never_reveals_fewer_than_k(plan: dict):
                     for q in questions
                     if q.dimension in (kept or dimensions[:1])
                 }
-                repo.submit_response(
+                responses.submit_response(
                     store,
                     pulse.id,
                     answers,
                     group_id=None if group is None else group_ids[group],
                 )
             if pulse_plan["closed"]:
-                repo.close_pulse(store, pulse.id)
+                programmes.close_pulse(store, pulse.id)
         check_export(store, programme_id)
         made = export.export_programme(store, programme_id)
         event(f"answers exported: {bool(made.answers)}")

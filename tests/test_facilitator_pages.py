@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import programmes, results
-from storage import repository as repo
+from storage import programmes, responses, results
 from storage.db import Store, open_store
 from storage.demo import DEMO_NAME
 
@@ -136,15 +135,15 @@ def test_open_and_close_a_pulse(demo_store: Store) -> None:
     first = programmes.timeline(demo_store, programme_id)[0].pulses[0]
     at = page("pages/facilitator/programmes.py", programme=str(programme_id))
     button(at, f"open-{first.id}").click().run()
-    assert repo.pulse_by_id(demo_store, first.id).status == "open"
+    assert programmes.pulse_by_id(demo_store, first.id).status == "open"
     button(at, f"close-{first.id}").click().run()
-    assert repo.pulse_by_id(demo_store, first.id).status == "closed"
+    assert programmes.pulse_by_id(demo_store, first.id).status == "closed"
 
 
 def test_live_view_shows_the_count_and_nothing_below_k(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
     at = page("pages/facilitator/live.py", pulse=str(pulse_id))
-    assert repo.count_responses(demo_store, pulse_id) == 3
+    assert responses.count_responses(demo_store, pulse_id) == 3
     assert "Answers" in shown_text(at) and "3" in shown_text(at)
     assert "Results appear once at least 5" in shown_text(at)
     at.toggle[0].set_value(True).run()
@@ -153,9 +152,11 @@ def test_live_view_shows_the_count_and_nothing_below_k(demo_store: Store) -> Non
 
 def test_live_view_reveals_released_results(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
-    questions = repo.pulse_questions(demo_store, pulse_id)
+    questions = programmes.pulse_questions(demo_store, pulse_id)
     for value in (4, 6):
-        repo.submit_response(demo_store, pulse_id, {q.id: value for q in questions})
+        responses.submit_response(
+            demo_store, pulse_id, {q.id: value for q in questions}
+        )
     at = page("pages/facilitator/live.py", pulse=str(pulse_id))
     assert not charts(at)  # hidden until Reveal
     assert "Reveal results" in shown_text(at)
@@ -166,7 +167,7 @@ def test_live_view_reveals_released_results(demo_store: Store) -> None:
 
 def test_present_shows_qr_link_and_code(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
-    code = repo.pulse_by_id(demo_store, pulse_id).code
+    code = programmes.pulse_by_id(demo_store, pulse_id).code
     at = page("pages/facilitator/present.py", pulse=str(pulse_id))
     assert at.get("image")
     assert any(code in str(h.proto) for h in at.get("html"))
@@ -178,7 +179,7 @@ def test_delete_needs_confirmation(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
     at = page("pages/facilitator/programmes.py", programme=str(programme_id))
     next(b for b in at.button if b.label == "Delete all answers").click().run()
-    assert repo.count_responses(demo_store, pulse_id) == 3
+    assert responses.count_responses(demo_store, pulse_id) == 3
     next(t for t in at.text_input if t.label == "Type DELETE to confirm").set_value(
         "DELETE"
     )

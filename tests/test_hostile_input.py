@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from storage import repository as repo
+from storage import responses
 from storage.db import Store, open_store
+from survey import answers
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -27,7 +28,9 @@ INJECTIONS = [
 
 
 def submit_comment(op: OpenPulse, text: object) -> None:
-    repo.submit_response(op.store, op.pulse.id, op.scoring_answers(5), comment=text)
+    responses.submit_response(
+        op.store, op.pulse.id, op.scoring_answers(5), comment=text
+    )
 
 
 def test_one_megabyte_comment_is_refused(open_pulse: OpenPulse) -> None:
@@ -82,7 +85,7 @@ def test_non_text_comments_are_refused(open_pulse: OpenPulse, text: object) -> N
 def test_any_text_is_either_stored_clean_or_refused(text: str) -> None:
     # Never a crash, never a control character or bidi override stored.
     try:
-        cleaned = repo.clean_text(text)
+        cleaned = answers.clean_text(text)
     except ValueError:
         assert len(text) > 1000
         return
@@ -109,7 +112,7 @@ def test_malformed_answer_shapes_are_refused(
 ) -> None:
     before = row_counts(open_pulse.store)
     with pytest.raises(ValueError):
-        repo.submit_response(open_pulse.store, open_pulse.pulse.id, answers)
+        responses.submit_response(open_pulse.store, open_pulse.pulse.id, answers)
     assert row_counts(open_pulse.store) == before
 
 

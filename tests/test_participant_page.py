@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import repository as repo
+from storage import programmes, responses
 from storage.db import Store, open_store
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
 
@@ -88,11 +88,11 @@ def test_unknown_code_says_so_and_writes_nothing(live: OpenPulse) -> None:
 
 
 def test_draft_and_closed_pulses_explain_themselves(live: OpenPulse) -> None:
-    draft = repo.create_pulse(live.store, live.pulse.session_id, "after")
+    draft = programmes.create_pulse(live.store, live.pulse.session_id, "after")
     at = run_app(draft.code)
     assert "not opened yet" in texts(at)
     assert not at.get("button_group")
-    repo.close_pulse(live.store, live.pulse.id)
+    programmes.close_pulse(live.store, live.pulse.id)
     at = run_app(live.pulse.code)
     assert "has closed" in texts(at)
     assert not at.get("button_group")
@@ -106,7 +106,7 @@ def test_submit_stores_the_answers_and_thanks(live: OpenPulse) -> None:
     at.button[0].click().run()
     assert not at.exception
     assert "Your answers are in" in texts(at)
-    assert repo.count_responses(live.store, live.pulse.id) == 1
+    assert responses.count_responses(live.store, live.pulse.id) == 1
     with live.store.read() as db:
         values = {v for (v,) in db.execute("SELECT value FROM answers")}
         group = db.execute("SELECT group_id FROM responses").fetchone()[0]
@@ -155,7 +155,7 @@ def test_same_device_sees_already_answered(live: OpenPulse) -> None:
 def test_pulse_closed_while_answering_keeps_nothing(live: OpenPulse) -> None:
     at = run_app(live.pulse.code)
     answer_all(at, 5)
-    repo.close_pulse(live.store, live.pulse.id)
+    programmes.close_pulse(live.store, live.pulse.id)
     before = row_counts(live.store)
     at.button[0].click().run()
     assert "closed" in texts(at)

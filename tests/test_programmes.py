@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from storage import programmes, results
-from storage import repository as repo
+from storage import programmes, responses, results
 from storage.db import Store
 from survey.template import four_month_template
 from tests.conftest import make_open_pulse
@@ -44,9 +43,9 @@ def test_custom_dimension_is_asked_scored_and_shown(store: Store) -> None:
     pulse = programmes.add_pulse(
         store, op.pulse.session_id, "during", "custom", [qid, rid]
     )
-    repo.open_pulse(store, pulse.id)
+    programmes.open_pulse(store, pulse.id)
     for value in (5, 6, 7, 6, 5):
-        repo.submit_response(store, pulse.id, {qid: value, rid: 8 - value})
+        responses.submit_response(store, pulse.id, {qid: value, rid: 8 - value})
     shown = results.pulse_results(store, pulse.id)
     assert {f.dimension for f in shown.figures} == {"shared_language"}
     assert shown.figures[0].mean == pytest.approx(5.8)
@@ -55,12 +54,12 @@ def test_custom_dimension_is_asked_scored_and_shown(store: Store) -> None:
 def test_retiring_an_item_keeps_old_answers_and_leaves_new_pulses(store: Store) -> None:
     op = make_open_pulse(store)
     retired = op.questions[1]
-    repo.submit_response(store, op.pulse.id, op.first_answers(4))
+    responses.submit_response(store, op.pulse.id, op.first_answers(4))
     programmes.set_question_retired(store, retired.id, True)
-    later = repo.create_pulse(store, op.pulse.session_id, "after")
-    assert retired.id not in {q.id for q in repo.pulse_questions(store, later.id)}
+    later = programmes.create_pulse(store, op.pulse.session_id, "after")
+    assert retired.id not in {q.id for q in programmes.pulse_questions(store, later.id)}
     # The pulse already asked keeps its question and its answer.
-    assert retired.id in {q.id for q in repo.pulse_questions(store, op.pulse.id)}
+    assert retired.id in {q.id for q in programmes.pulse_questions(store, op.pulse.id)}
     with store.read() as db:
         kept = db.execute(
             "SELECT value FROM answers WHERE question_id = ?", [retired.id]
@@ -72,10 +71,10 @@ def test_moving_an_item_changes_the_order_of_new_pulses(store: Store) -> None:
     op = make_open_pulse(store)
     first, second = op.questions[0], op.questions[1]
     programmes.move_question(store, second.id, -1)
-    later = repo.create_pulse(store, op.pulse.session_id, "after")
-    order = [q.id for q in repo.pulse_questions(store, later.id)]
+    later = programmes.create_pulse(store, op.pulse.session_id, "after")
+    order = [q.id for q in programmes.pulse_questions(store, later.id)]
     assert order.index(second.id) < order.index(first.id)
-    assert [q.id for q in repo.pulse_questions(store, op.pulse.id)][:2] == [
+    assert [q.id for q in programmes.pulse_questions(store, op.pulse.id)][:2] == [
         first.id,
         second.id,
     ]
@@ -83,7 +82,7 @@ def test_moving_an_item_changes_the_order_of_new_pulses(store: Store) -> None:
 
 def test_sessions_with_answers_cannot_be_deleted(store: Store) -> None:
     op = make_open_pulse(store)
-    repo.submit_response(store, op.pulse.id, op.first_answers())
+    responses.submit_response(store, op.pulse.id, op.first_answers())
     with pytest.raises(ValueError, match="has answers"):
         programmes.delete_session(store, op.pulse.session_id)
 

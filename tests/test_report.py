@@ -8,8 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import actions
-from storage import repository as repo
+from storage import actions, programmes, responses
 from storage.db import open_store
 from storage.demo import build_demo
 from storage.report import programme_report
@@ -67,23 +66,23 @@ def test_report_never_shows_a_figure_for_fewer_than_k(
     tmp_path_factory: pytest.TempPathFactory, k: int, pulses: list[list[int | None]]
 ) -> None:
     store = open_store(tmp_path_factory.mktemp("r") / "p.db")
-    programme_id = repo.create_programme(store, "Random", ["A", "B"], k=k)
-    groups = repo.programme_groups(store, programme_id)
+    programme_id = programmes.create_programme(store, "Random", ["A", "B"], k=k)
+    groups = programmes.programme_groups(store, programme_id)
     for index, people in enumerate(pulses):
-        session = repo.add_session(
+        session = programmes.add_session(
             store, programme_id, f"S{index}", date=f"2026-0{index + 1}-01"
         )
-        pulse = repo.create_pulse(store, session, "before")
-        repo.open_pulse(store, pulse.id)
-        questions = repo.pulse_questions(store, pulse.id)
+        pulse = programmes.create_pulse(store, session, "before")
+        programmes.open_pulse(store, pulse.id)
+        questions = programmes.pulse_questions(store, pulse.id)
         for person, group in enumerate(people):
-            repo.submit_response(
+            responses.submit_response(
                 store,
                 pulse.id,
                 {q.id: 1 + (person * 3 + q.id) % 7 for q in questions},
                 group_id=None if group is None else groups[group].id,
             )
-        repo.close_pulse(store, pulse.id)
+        programmes.close_pulse(store, pulse.id)
     html = programme_report(store, programme_id)
     shown_ns = [int(n) for n in re.findall(r"\(n=(\d+)\)", html)]
     assert all(n >= k for n in shown_ns)

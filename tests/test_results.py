@@ -7,15 +7,14 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storage import programmes, results
-from storage import repository as repo
+from storage import programmes, responses, results
 from storage.db import Store, open_store
 from tests.conftest import OpenPulse, make_open_pulse
 
 
 def submit(op: OpenPulse, value: int, group_index: int | None = 0, **kw) -> None:
     group_id = None if group_index is None else op.groups[group_index].id
-    repo.submit_response(
+    responses.submit_response(
         op.store, op.pulse.id, op.scoring_answers(value), group_id=group_id, **kw
     )
 
@@ -80,7 +79,7 @@ def test_live_room_moves_only_after_k_new_answers(open_pulse: OpenPulse) -> None
     assert room.waiting_for == 1
     # A second facilitator browser (or a reload) sees the same released figures.
     assert results.live_room(store, pulse_id).released.n == 5
-    repo.close_pulse(store, pulse_id)
+    programmes.close_pulse(store, pulse_id)
     assert results.live_room(store, pulse_id).released.n == 9
 
 
@@ -88,7 +87,7 @@ def test_deleting_answers_resets_the_live_room(open_pulse: OpenPulse) -> None:
     for _ in range(5):
         submit(open_pulse, 4, comment="note")
     assert results.live_room(open_pulse.store, open_pulse.pulse.id).released
-    assert programmes.delete_pulse_responses(open_pulse.store, open_pulse.pulse.id) == 5
+    assert responses.delete_pulse_responses(open_pulse.store, open_pulse.pulse.id) == 5
     room = results.live_room(open_pulse.store, open_pulse.pulse.id)
     assert room.n_now == 0 and room.released is None
     with open_pulse.store.read() as db:
@@ -117,7 +116,7 @@ def test_no_figure_ever_describes_fewer_than_k(
     for group_index, value in people:
         answers = {q.id: value for q in op.questions if rng.random() < 0.8}
         if answers:
-            repo.submit_response(
+            responses.submit_response(
                 store,
                 op.pulse.id,
                 answers,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from storage import repository as repo
-from storage import results, retention
+from storage import programmes, responses, results, retention
 from storage.__main__ import main
 from storage.db import Store, open_store
+from survey import answers
 from tests.conftest import ROW_TABLES, OpenPulse, make_open_pulse
 
 CLOSED = date(2026, 3, 31)
@@ -27,7 +27,7 @@ def table_rows(store: Store) -> dict[str, set[tuple]]:
 def answered(store: Store, *, comment: str, k: int = 3) -> OpenPulse:
     pulse = make_open_pulse(store, k=k)
     for value in range(1, 7):
-        repo.submit_response(
+        responses.submit_response(
             store,
             pulse.pulse.id,
             pulse.first_answers(value),
@@ -136,9 +136,9 @@ def test_purged_text_does_not_linger_in_the_file(tmp_path: Path):
 def test_closing_closes_open_pulses_and_reopening_stops_the_clock(store: Store):
     pulse = answered(store, comment="x")
     assert retention.close_programme(store, pulse.programme_id, CLOSED) == 1
-    assert repo.pulse_by_id(store, pulse.pulse.id).status == "closed"
-    with pytest.raises(repo.PulseNotOpen):
-        repo.submit_response(store, pulse.pulse.id, pulse.first_answers())
+    assert programmes.pulse_by_id(store, pulse.pulse.id).status == "closed"
+    with pytest.raises(answers.PulseNotOpen):
+        responses.submit_response(store, pulse.pulse.id, pulse.first_answers())
     retention.set_retention(store, pulse.programme_id, 0)
     retention.reopen_programme(store, pulse.programme_id)
     status = retention.retention_status(store, pulse.programme_id, date(2030, 1, 1))
@@ -223,7 +223,7 @@ def test_data_page_closes_a_programme_and_sets_retention(
         status = retention.retention_status(store, pulse.programme_id)
         assert status.retention_days == 0 and status.closed_on == date.today()
         assert status.due and status.comments == 6
-        assert repo.pulse_by_id(store, pulse.pulse.id).status == "closed"
+        assert programmes.pulse_by_id(store, pulse.pulse.id).status == "closed"
     finally:
         store.close()
     assert any(b.label == "Delete now" for b in at.button)

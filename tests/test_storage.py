@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import repository as repo
+from storage import programmes, responses
 from storage.db import Store, open_store
+from survey import answers
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
 
 
@@ -34,10 +35,10 @@ def test_reopening_keeps_data_and_applies_no_migration_twice(tmp_path: Path) -> 
     path = tmp_path / "p.db"
     first = open_store(path)
     op = make_open_pulse(first)
-    repo.submit_response(first, op.pulse.id, op.first_answers())
+    responses.submit_response(first, op.pulse.id, op.first_answers())
     first.close()
     again = open_store(path)
-    assert repo.count_responses(again, op.pulse.id) == 1
+    assert responses.count_responses(again, op.pulse.id) == 1
 
 
 def test_submit_stores_answers_scores_and_an_unlinked_comment(
@@ -45,14 +46,14 @@ def test_submit_stores_answers_scores_and_an_unlinked_comment(
 ) -> None:
     store, pulse = open_pulse.store, open_pulse.pulse
     answers = {q.id: (2 if q.reverse else 6) for q in open_pulse.questions}
-    repo.submit_response(
+    responses.submit_response(
         store,
         pulse.id,
         answers,
         group_id=open_pulse.groups[0].id,
         comment="  More time together, please. ",
     )
-    assert repo.count_responses(store, pulse.id) == 1
+    assert responses.count_responses(store, pulse.id) == 1
     with store.read() as db:
         scores = dict(db.execute("SELECT dimension, score FROM scores").fetchall())
         comment = db.execute("SELECT * FROM comments").fetchall()
@@ -65,7 +66,7 @@ def test_submit_stores_answers_scores_and_an_unlinked_comment(
 
 def test_skipped_items_do_not_count_towards_a_dimension(open_pulse: OpenPulse) -> None:
     first = open_pulse.questions[0]  # a safety item, not reversed
-    repo.submit_response(open_pulse.store, open_pulse.pulse.id, {first.id: 7})
+    responses.submit_response(open_pulse.store, open_pulse.pulse.id, {first.id: 7})
     with open_pulse.store.read() as db:
         scores = db.execute("SELECT dimension, score FROM scores").fetchall()
     assert scores == [("safety", 7.0)]
@@ -82,7 +83,7 @@ def test_out_of_range_or_non_integer_values_are_refused(
     before = row_counts(open_pulse.store)
     answers = {open_pulse.questions[0].id: value}
     with pytest.raises(ValueError, match="whole numbers from 1 to 7"):
-        repo.submit_response(open_pulse.store, open_pulse.pulse.id, answers)
+        responses.submit_response(open_pulse.store, open_pulse.pulse.id, answers)
     assert row_counts(open_pulse.store) == before
 
 
@@ -92,7 +93,7 @@ def test_a_valid_answer_beside_an_invalid_one_is_not_stored_either(
     before = row_counts(open_pulse.store)
     q1, q2 = open_pulse.questions[:2]
     with pytest.raises(ValueError):
-        repo.submit_response(
+        responses.submit_response(
             open_pulse.store, open_pulse.pulse.id, {q1.id: 4, q2.id: 9}
         )
     assert row_counts(open_pulse.store) == before
@@ -104,13 +105,13 @@ def test_questions_not_in_the_pulse_are_refused(store: Store) -> None:
     before = row_counts(store)
     for forged in ({999_999: 4}, {theirs.questions[0].id: 4}, {"1": 4}):
         with pytest.raises(ValueError, match="not in this pulse"):
-            repo.submit_response(store, ours.pulse.id, forged)
+            responses.submit_response(store, ours.pulse.id, forged)
     assert row_counts(store) == before
 
 
 def test_at_least_one_answer_is_needed(open_pulse: OpenPulse) -> None:
     with pytest.raises(ValueError, match="at least one"):
-        repo.submit_response(open_pulse.store, open_pulse.pulse.id, {})
+        responses.submit_response(open_pulse.store, open_pulse.pulse.id, {})
 
 
 def test_group_from_another_programme_is_refused(store: Store) -> None:
@@ -118,7 +119,7 @@ def test_group_from_another_programme_is_refused(store: Store) -> None:
     theirs = make_open_pulse(store)
     before = row_counts(store)
     with pytest.raises(ValueError, match="group"):
-        repo.submit_response(
+        responses.submit_response(
             store, ours.pulse.id, ours.first_answers(), group_id=theirs.groups[0].id
         )
     assert row_counts(store) == before
@@ -126,31 +127,31 @@ def test_group_from_another_programme_is_refused(store: Store) -> None:
 
 def test_unknown_draft_and_closed_pulses_take_nothing(store: Store) -> None:
     op = make_open_pulse(store)
-    draft = repo.create_pulse(store, op.pulse.session_id, "after")
+    draft = programmes.create_pulse(store, op.pulse.session_id, "after")
     before = row_counts(store)
-    with pytest.raises(repo.UnknownPulse):
-        repo.submit_response(store, 424242, op.first_answers())
-    with pytest.raises(repo.PulseNotOpen, match="not opened yet"):
-        repo.submit_response(store, draft.id, op.first_answers())
-    repo.close_pulse(store, op.pulse.id)
-    with pytest.raises(repo.PulseNotOpen, match="closed"):
-        repo.submit_response(store, op.pulse.id, op.first_answers())
+    with pytest.raises(answers.UnknownPulse):
+        responses.submit_response(store, 424242, op.first_answers())
+    with pytest.raises(answers.PulseNotOpen, match="not opened yet"):
+        responses.submit_response(store, draft.id, op.first_answers())
+    programmes.close_pulse(store, op.pulse.id)
+    with pytest.raises(answers.PulseNotOpen, match="closed"):
+        responses.submit_response(store, op.pulse.id, op.first_answers())
     assert row_counts(store) == before
 
 
 def test_reopened_pulse_takes_answers_again(open_pulse: OpenPulse) -> None:
     store, pulse_id = open_pulse.store, open_pulse.pulse.id
-    repo.close_pulse(store, pulse_id)
-    repo.open_pulse(store, pulse_id)
-    repo.submit_response(store, pulse_id, open_pulse.first_answers())
-    assert repo.count_responses(store, pulse_id) == 1
+    programmes.close_pulse(store, pulse_id)
+    programmes.open_pulse(store, pulse_id)
+    responses.submit_response(store, pulse_id, open_pulse.first_answers())
+    assert responses.count_responses(store, pulse_id) == 1
 
 
 def test_oversized_comment_is_refused_not_truncated(open_pulse: OpenPulse) -> None:
     before = row_counts(open_pulse.store)
     for text in ("x" * 1001, "x" * 1_000_000):
         with pytest.raises(ValueError, match="at most 1000 characters"):
-            repo.submit_response(
+            responses.submit_response(
                 open_pulse.store,
                 open_pulse.pulse.id,
                 open_pulse.first_answers(),
@@ -161,11 +162,11 @@ def test_oversized_comment_is_refused_not_truncated(open_pulse: OpenPulse) -> No
 
 def test_control_characters_are_stripped_from_comments() -> None:
     hostile = "ok\x00\x07\u202egnp.exe\ud800 line\nnext\t "
-    assert repo.clean_text(hostile) == "okgnp.exe line\nnext"
-    assert repo.clean_text("   ") is None
-    assert repo.clean_text(None) is None
+    assert answers.clean_text(hostile) == "okgnp.exe line\nnext"
+    assert answers.clean_text("   ") is None
+    assert answers.clean_text(None) is None
     with pytest.raises(ValueError):
-        repo.clean_text(b"bytes")
+        answers.clean_text(b"bytes")
 
 
 def test_replayed_device_token_is_refused_and_writes_nothing(
@@ -173,14 +174,14 @@ def test_replayed_device_token_is_refused_and_writes_nothing(
 ) -> None:
     store, pulse_id = open_pulse.store, open_pulse.pulse.id
     token = secrets.token_hex(32)
-    assert not repo.has_answered(store, pulse_id, token)
-    repo.submit_response(
+    assert not responses.has_answered(store, pulse_id, token)
+    responses.submit_response(
         store, pulse_id, open_pulse.first_answers(), device_token=token
     )
-    assert repo.has_answered(store, pulse_id, token)
+    assert responses.has_answered(store, pulse_id, token)
     before = row_counts(store)
-    with pytest.raises(repo.AlreadyAnswered, match="already answered"):
-        repo.submit_response(
+    with pytest.raises(answers.AlreadyAnswered, match="already answered"):
+        responses.submit_response(
             store, pulse_id, open_pulse.first_answers(), device_token=token
         )
     assert row_counts(store) == before
@@ -188,7 +189,7 @@ def test_replayed_device_token_is_refused_and_writes_nothing(
 
 def test_malformed_device_token_is_refused(open_pulse: OpenPulse) -> None:
     with pytest.raises(ValueError, match="token"):
-        repo.submit_response(
+        responses.submit_response(
             open_pulse.store,
             open_pulse.pulse.id,
             open_pulse.first_answers(),
@@ -200,11 +201,13 @@ def test_device_token_is_stored_only_as_a_per_pulse_hmac(tmp_path: Path) -> None
     path = tmp_path / "p.db"
     store = open_store(path)
     op = make_open_pulse(store)
-    second = repo.create_pulse(store, op.pulse.session_id, "after")
-    repo.open_pulse(store, second.id)
+    second = programmes.create_pulse(store, op.pulse.session_id, "after")
+    programmes.open_pulse(store, second.id)
     token = secrets.token_hex(32)
-    repo.submit_response(store, op.pulse.id, op.first_answers(), device_token=token)
-    repo.submit_response(store, second.id, op.first_answers(), device_token=token)
+    responses.submit_response(
+        store, op.pulse.id, op.first_answers(), device_token=token
+    )
+    responses.submit_response(store, second.id, op.first_answers(), device_token=token)
     with store.read() as db:
         hashes = [r[0] for r in db.execute("SELECT device_hash FROM submissions")]
         columns = [c.name for c in db["submissions"].columns]
@@ -235,7 +238,7 @@ def test_stored_order_reveals_nothing_about_submission_order(
     store, pulse_id = open_pulse.store, open_pulse.pulse.id
     q = open_pulse.questions[0]
     for i in range(60):
-        repo.submit_response(store, pulse_id, {q.id: 1 + i % 7})
+        responses.submit_response(store, pulse_id, {q.id: 1 + i % 7})
     with store.read() as db:
         stored = db.execute("SELECT id FROM responses").fetchall()
         stored_values = [
@@ -260,7 +263,7 @@ def test_sixteen_threads_submitting_at_once_lose_nothing(open_pulse: OpenPulse) 
         barrier.wait()
         for i in range(per_thread):
             try:
-                repo.submit_response(
+                responses.submit_response(
                     store,
                     pulse_id,
                     {q.id: 1 + (worker + i) % 7 for q in open_pulse.questions},
@@ -280,7 +283,7 @@ def test_sixteen_threads_submitting_at_once_lose_nothing(open_pulse: OpenPulse) 
         w.join(timeout=120)
     assert errors == []
     counts = row_counts(store)
-    assert repo.count_responses(store, pulse_id) == threads * per_thread
+    assert responses.count_responses(store, pulse_id) == threads * per_thread
     assert counts["submissions"] == threads * per_thread
     assert counts["answers"] == threads * per_thread * len(open_pulse.questions)
     assert counts["comments"] == threads * 5
@@ -297,11 +300,11 @@ def test_one_token_replayed_from_fifty_threads_is_accepted_once(
     def replay() -> None:
         barrier.wait()
         try:
-            repo.submit_response(
+            responses.submit_response(
                 store, pulse_id, open_pulse.first_answers(), device_token=token
             )
             accepted.append(1)
-        except repo.AlreadyAnswered:
+        except answers.AlreadyAnswered:
             refused.append(1)
 
     workers = [threading.Thread(target=replay) for _ in range(50)]
@@ -310,12 +313,12 @@ def test_one_token_replayed_from_fifty_threads_is_accepted_once(
     for w in workers:
         w.join(timeout=60)
     assert (len(accepted), len(refused)) == (1, 49)
-    assert repo.count_responses(store, pulse_id) == 1
+    assert responses.count_responses(store, pulse_id) == 1
 
 
 def test_anonymity_minimum_is_never_below_three(store: Store) -> None:
     with pytest.raises(ValueError, match="at least 3"):
-        repo.create_programme(store, "Tiny", ["A"], k=2)
+        programmes.create_programme(store, "Tiny", ["A"], k=2)
 
 
 def test_join_codes_are_unique_and_found_case_insensitively(
@@ -323,20 +326,22 @@ def test_join_codes_are_unique_and_found_case_insensitively(
 ) -> None:
     store = open_pulse.store
     session_id = open_pulse.pulse.session_id
-    made = [repo.create_pulse(store, session_id, "during").code for _ in range(50)]
+    made = [
+        programmes.create_pulse(store, session_id, "during").code for _ in range(50)
+    ]
     assert len(set(made + [open_pulse.pulse.code])) == 51
     code = open_pulse.pulse.code
     typed = f" {code[:3].lower()}-{code[3:]} "
-    assert repo.pulse_by_code(store, typed).id == open_pulse.pulse.id
-    assert repo.pulse_by_code(store, "ZZZZZZ") is None
-    assert repo.pulse_by_code(store, "<script>") is None
+    assert programmes.pulse_by_code(store, typed).id == open_pulse.pulse.id
+    assert programmes.pulse_by_code(store, "ZZZZZZ") is None
+    assert programmes.pulse_by_code(store, "<script>") is None
 
 
 def test_full_and_short_forms(store: Store) -> None:
     op = make_open_pulse(store)
-    during = repo.create_pulse(store, op.pulse.session_id, "during")
+    during = programmes.create_pulse(store, op.pulse.session_id, "during")
     full_dims = [q.dimension for q in op.questions]
-    short_dims = [q.dimension for q in repo.pulse_questions(store, during.id)]
+    short_dims = [q.dimension for q in programmes.pulse_questions(store, during.id)]
     assert sorted(short_dims) == ["connection", "purpose", "safety"]
     for dim in ("safety", "connection", "purpose"):
         assert full_dims.count(dim) >= 3
@@ -346,12 +351,12 @@ def test_closing_a_pulse_leaves_no_arrival_trail_in_the_wal(tmp_path: Path) -> N
     store = open_store(tmp_path / "p.db")
     op = make_open_pulse(store)
     for value in (2, 6):
-        repo.submit_response(
+        responses.submit_response(
             store, op.pulse.id, op.first_answers(value), comment=f"note {value}"
         )
     wal = tmp_path / "p.db-wal"
     assert b"note 2" in wal.read_bytes()  # the WAL holds recent commits in order
-    repo.close_pulse(store, op.pulse.id)
+    programmes.close_pulse(store, op.pulse.id)
     assert wal.stat().st_size == 0
-    assert repo.count_responses(store, op.pulse.id) == 2
+    assert responses.count_responses(store, op.pulse.id) == 2
     store.close()

@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from storage import repository as repo
-from storage import trends
+from storage import programmes, trends
 from storage.db import Store, open_store
 from storage.demo import build_demo
-from storage.results import EVERYONE
 from survey import stats
 from survey.instrument import SCALE_HIGH, SCALE_LOW
+from survey.words import EVERYONE
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +131,7 @@ def test_data_version_moves_when_a_pulse_closes(tmp_path: Path) -> None:
     before = trends.data_version(store, programme_id)
     with store.read() as db:
         open_id = db.execute("SELECT id FROM pulses WHERE status='open'").fetchone()[0]
-    repo.close_pulse(store, open_id)
+    programmes.close_pulse(store, open_id)
     assert trends.data_version(store, programme_id) != before
     after = trends.programme_trends(store, programme_id)
     # Now closed, it is on the timeline, but its 3 answers (< k) show no figure.
@@ -141,7 +140,7 @@ def test_data_version_moves_when_a_pulse_closes(tmp_path: Path) -> None:
 
 
 def test_a_programme_with_nothing_closed_gives_empty_frames(store: Store) -> None:
-    programme_id = repo.create_programme(store, "Empty", ["A", "B"])
+    programme_id = programmes.create_programme(store, "Empty", ["A", "B"])
     result = trends.programme_trends(store, programme_id)
     assert result.figures.empty and result.agreement.empty
     assert result.changes == result.slopes == result.reliability == []

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from storage.repository import Group, PulseInfo, Question
+from storage.programmes import Group, PulseInfo, Question
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LABELS, SCALE_LOW
+from survey.words import PREFER_NOT_TO_SAY
 
-PREFER_NOT_TO_SAY = "Prefer not to say"
 SCALE = list(range(SCALE_LOW, SCALE_HIGH + 1))
 SCALE_HINT = (
     f"{SCALE_LOW} = {SCALE_LABELS[SCALE_LOW].lower()} · "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storage import repository as repo
+from storage import responses
 from storage.db import Store
 from widgets.device_token import device_token
 
@@ -22,7 +22,7 @@ def _learn_device_token(store: Store, pulse_id: int) -> None:
     if token is None or st.session_state.get(_KNOWN) == token:
         return
     st.session_state[_KNOWN] = token
-    if repo.has_answered(store, pulse_id, token):
+    if responses.has_answered(store, pulse_id, token):
         st.rerun()  # the page must now say "already answered"
 
 

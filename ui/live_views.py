@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rendering import charts
 from storage import results
 from storage.db import Store
-from survey import charts
 from survey.instrument import dimension_label
 
 REFRESH_SECONDS = 3

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from storage import programmes
-from storage import repository as repo
 from storage.db import Store
-from storage.repository import PulseInfo
+from storage.programmes import PulseInfo
 
 
 def programme_picker(store: Store) -> int | None:
@@ -75,4 +74,4 @@ def sidebar_pulse(store: Store) -> PulseInfo:
     if pulse_id is None:
         st.info("Choose a pulse in the sidebar.")
         st.stop()
-    return repo.pulse_by_id(store, pulse_id)
+    return programmes.pulse_by_id(store, pulse_id)

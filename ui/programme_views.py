@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from storage import programmes
-from storage import repository as repo
+from storage import programmes, responses
 from storage.db import Store
+from survey import words
 from survey.instrument import MOMENTS, dimension_label
 from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
 
@@ -34,7 +34,7 @@ def new_programme(store: Store) -> int | None:
     left, right = st.columns(2)
     k = left.number_input(
         "Anonymity minimum k",
-        min_value=repo.MIN_K,
+        min_value=words.MIN_K,
         value=5,
         step=1,
         help="No figure is shown for fewer than k answers (never below 3).",
@@ -107,7 +107,7 @@ def programme_settings(store: Store, programme_id: int) -> None:
     with st.form(f"settings-{programme_id}"):
         name = st.text_input("Name", value=programme.name)
         k = st.number_input(
-            "Anonymity minimum k", min_value=repo.MIN_K, value=programme.k, step=1
+            "Anonymity minimum k", min_value=words.MIN_K, value=programme.k, step=1
         )
         if st.form_submit_button("Save"):
             try:
@@ -158,7 +158,7 @@ def timeline_view(store: Store, programme_id: int) -> None:
         kind = st.selectbox("Kind", programmes.SESSION_KINDS)
         when = st.date_input("Date", value=date.today())
         if st.form_submit_button("Add session") and title.strip():
-            repo.add_session(
+            programmes.add_session(
                 store, programme_id, title, kind=kind, date=when.isoformat()
             )
             st.rerun()
@@ -171,14 +171,14 @@ def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> N
     buttons = actions.columns(3)
     if pulse.status == "open":
         if buttons[0].button("Close", key=f"close-{pulse.id}"):
-            repo.close_pulse(store, pulse.id)
+            programmes.close_pulse(store, pulse.id)
             st.rerun()
     elif buttons[0].button(
         "Open" if pulse.status == "draft" else "Reopen",
         key=f"open-{pulse.id}",
         type="primary" if pulse.status == "draft" else "secondary",
     ):
-        repo.open_pulse(store, pulse.id)
+        programmes.open_pulse(store, pulse.id)
         st.rerun()
     params = {"programme": str(programme_id), "pulse": str(pulse.id)}
     if buttons[1].button("Present", key=f"present-{pulse.id}"):
@@ -252,7 +252,7 @@ def delete_answers(store: Store, programme_id: int) -> None:
         typed = st.text_input("Type DELETE to confirm")
         if st.form_submit_button("Delete all answers", type="primary"):
             if typed.strip() == "DELETE":
-                deleted = programmes.delete_programme_responses(store, programme_id)
+                deleted = responses.delete_programme_responses(store, programme_id)
                 st.success(f"Deleted {deleted} responses.")
             else:
                 st.error("Nothing deleted: type DELETE to confirm.")

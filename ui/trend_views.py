@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from rendering import charts
 from storage import findings, trends
 from storage.db import Store
-from survey import charts
 
 
 @st.cache_data(show_spinner="Computing trends…", max_entries=16)

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from storage import repository as repo
+from storage import programmes, responses
+from survey import answers
 from ui.answer_form import answer_form
 from ui.device import known_device_token
 from ui.phone_style import apply_phone_style
@@ -29,7 +30,7 @@ def ask_for_code(message: str | None = None) -> None:
 
 
 code = st.query_params.get("code", "").strip()
-pulse = repo.pulse_by_code(store, code) if code else None
+pulse = programmes.pulse_by_code(store, code) if code else None
 
 if not code:
     ask_for_code()
@@ -41,19 +42,19 @@ else:
     token = known_device_token(store, pulse.id)
     if pulse.id in answered:
         st.success(THANK_YOU)
-    elif repo.has_answered(store, pulse.id, token):
+    elif responses.has_answered(store, pulse.id, token):
         st.success("You have already answered this pulse on this device. Thank you!")
     elif pulse.status != "open":
-        st.info(repo.not_open_message(pulse.status))
+        st.info(answers.not_open_message(pulse.status))
     else:
-        questions = repo.pulse_questions(store, pulse.id)
-        groups = repo.programme_groups(store, pulse.programme_id)
+        questions = programmes.pulse_questions(store, pulse.id)
+        groups = programmes.programme_groups(store, pulse.programme_id)
         form_slot = st.empty()
         with form_slot.container():
             filled = answer_form(pulse, questions, groups)
         if filled is not None:
             try:
-                repo.submit_response(
+                responses.submit_response(
                     store,
                     pulse.id,
                     filled.answers,
@@ -61,7 +62,7 @@ else:
                     comment=filled.comment,
                     device_token=token,
                 )
-            except repo.SubmissionRejected as rejected:
+            except answers.SubmissionRejected as rejected:
                 st.error(str(rejected))
             else:
                 # Replace the form in this same run: no second run per submit.

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from storage import repository as repo
+from storage import programmes, responses
 from storage.db import Store, open_store
 from storage.demo import build_demo, open_demo_code
 from tests.e2e.harness import (
@@ -58,8 +58,8 @@ def browser(running: Running) -> Iterator[Any]:
 
 def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
     code = open_demo_code(running.store)
-    pulse = repo.pulse_by_code(running.store, code)
-    before = repo.count_responses(running.store, pulse.id)
+    pulse = programmes.pulse_by_code(running.store, code)
+    before = responses.count_responses(running.store, pulse.id)
     page = new_page(browser, phone=True)
     page.goto(f"{running.url}/?code={code}")
     page.get_by_text("Send my answers").wait_for()
@@ -68,7 +68,7 @@ def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
 
     page.get_by_text("Education", exact=True).click()
     groups = page.locator("[data-testid='stButtonGroup']")
-    assert groups.count() == len(repo.pulse_questions(running.store, pulse.id))
+    assert groups.count() == len(programmes.pulse_questions(running.store, pulse.id))
     for index in range(groups.count()):
         answer = groups.nth(index).get_by_role("radio", name=str(5 + index % 3))
         box = answer.bounding_box()
@@ -78,13 +78,13 @@ def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
     page.get_by_role("button", name="Send my answers").tap()
     page.get_by_text("Your answers are in").wait_for()
     screenshot(page, "participant-3-thank-you")
-    assert repo.count_responses(running.store, pulse.id) == before + 1
+    assert responses.count_responses(running.store, pulse.id) == before + 1
 
     page.reload()
     page.get_by_text("already answered this pulse on this device").wait_for()
     screenshot(page, "participant-4-already-answered")
     assert page.get_by_text("Send my answers").count() == 0
-    assert repo.count_responses(running.store, pulse.id) == before + 1
+    assert responses.count_responses(running.store, pulse.id) == before + 1
 
 
 def test_unknown_code_is_explained(running: Running, browser: Any) -> None:
@@ -111,10 +111,10 @@ def _answers_metric(page: Any) -> str:
 def test_facilitator_opens_a_pulse_and_watches_the_count(
     running: Running, browser: Any
 ) -> None:
-    session_id = repo.add_session(
+    session_id = programmes.add_session(
         running.store, running.programme_id, "E2E check-in", date="2026-11-25"
     )
-    pulse = repo.create_pulse(running.store, session_id, "during")
+    pulse = programmes.create_pulse(running.store, session_id, "during")
     page = new_page(browser, phone=False)
     page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
     _sign_in(page)
@@ -123,7 +123,7 @@ def test_facilitator_opens_a_pulse_and_watches_the_count(
     screenshot(page, "facilitator-1-programmes")
     open_button.click()
     page.locator(f".st-key-close-{pulse.id} button").wait_for()
-    assert repo.pulse_by_id(running.store, pulse.id).status == "open"
+    assert programmes.pulse_by_id(running.store, pulse.id).status == "open"
 
     page.locator(f".st-key-live-{pulse.id} button").click()
     page.get_by_text("Live room").first.wait_for()
@@ -132,9 +132,9 @@ def test_facilitator_opens_a_pulse_and_watches_the_count(
         ".some(e => e.innerText.trim() === '0')"
     )
     screenshot(page, "facilitator-2-live-empty")
-    questions = repo.pulse_questions(running.store, pulse.id)
+    questions = programmes.pulse_questions(running.store, pulse.id)
     for value in (3, 6):
-        repo.submit_response(
+        responses.submit_response(
             running.store,
             pulse.id,
             {q.id: value for q in questions},

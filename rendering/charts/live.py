@@ -1,0 +1,276 @@
+"""Live-room charts: the answer distribution and the means of one pulse."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from rendering.charts.style import (
+    DISTRIBUTION_COLUMNS,
+    FONT_SIZE,
+    LEVEL_COLOURS,
+    LEVELS,
+    MEANS_COLUMNS,
+    TEXT_COLOUR,
+    _anchor_axis,
+    _configure,
+    _empty_chart,
+    _group_colour,
+    _hidden_note,
+    _interval_text,
+    _is_empty,
+    _ordered,
+    _require,
+    _scale_1_to_7,
+    _title,
+    group_colours,
+    level_label,
+)
+from survey.words import EVERYONE
+
+
+def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
+    """Diverging stacked bars: how the answers spread over the seven levels.
+
+    ``df`` has one row per dimension and answer level:
+
+    - ``dimension_label`` (str): e.g. "Psychological safety"; bars follow the
+      order of first appearance.
+    - ``level`` (int 1..7): the answer, already reverse-scored for negatively
+      worded items (so "agree" is always the favourable side).
+    - ``count`` (int): answers at that level.
+    - ``n`` (int): responses (people) behind the dimension, shown in tooltips.
+
+    Missing levels count as 0. Each bar is centred on the neutral level (half
+    of level 4 on each side): disagreement extends left, agreement right; the
+    share who disagree (1-3) and agree (5-7) is printed at the bar ends.
+    ``k`` (the anonymity minimum) is quoted in the subtitle when given.
+    """
+    title = "How people answered"
+    subtitle = [
+        "Share of answers at each level, centred on the neutral answer: "
+        "disagreement to the left, agreement to the right.",
+        "Negatively worded questions are flipped, so right is always favourable. "
+        + _hidden_note(k),
+    ]
+    if _is_empty(df):
+        return _empty_chart(title, subtitle)
+    _require(df, DISTRIBUTION_COLUMNS, "distribution_chart")
+
+    dimensions = _ordered(df["dimension_label"])
+    rows: list[dict[str, object]] = []
+    ends: list[dict[str, object]] = []
+    for dimension in dimensions:
+        part = df[df["dimension_label"].astype(str) == dimension]
+        counts = (
+            part.groupby(part["level"].astype(int))["count"]
+            .sum()
+            .reindex(LEVELS, fill_value=0)
+        )
+        total = float(counts.sum())
+        if total <= 0:
+            continue
+        n = int(part["n"].max())
+        percent = counts / total * 100.0
+        start = -(float(percent.loc[[1, 2, 3]].sum()) + float(percent.loc[4]) / 2)
+        left = start
+        for level in LEVELS:
+            share = float(percent.loc[level])
+            rows.append(
+                {
+                    "dimension_label": dimension,
+                    "level": level,
+                    "level_label": level_label(level),
+                    "count": int(counts.loc[level]),
+                    "percent": share,
+                    "x": start,
+                    "x2": start + share,
+                    "n": n,
+                }
+            )
+            start += share
+        disagree = float(percent.loc[[1, 2, 3]].sum())
+        agree = float(percent.loc[[5, 6, 7]].sum())
+        ends.append(
+            {
+                "dimension_label": dimension,
+                "x": left,
+                "text": f"{disagree:.0f}%",
+                "align": "right",
+            }
+        )
+        ends.append(
+            {
+                "dimension_label": dimension,
+                "x": start,
+                "text": f"{agree:.0f}%",
+                "align": "left",
+            }
+        )
+    if not rows:
+        return _empty_chart(title, subtitle)
+    bars = pd.DataFrame(rows)
+    end_labels = pd.DataFrame(ends)
+
+    extent = max(float(bars["x"].min()) * -1, float(bars["x2"].max()), 10.0)
+    limit = math.ceil((extent + 14) / 10) * 10
+    ticks = [v for v in range(-100, 101, 25) if abs(v) <= min(limit, 100)]
+    x_scale = alt.Scale(domain=[-limit, limit], nice=False)
+    x_axis = alt.Axis(
+        title="← Disagree  ·  Percentage of answers  ·  Agree →",
+        values=ticks,
+        labelExpr="abs(datum.value) + '%'",
+    )
+    y = alt.Y(
+        "dimension_label:N",
+        sort=dimensions,
+        title="Dimension",
+        axis=alt.Axis(labelLimit=260, labelPadding=8),
+    )
+    labels = [level_label(level) for level in LEVELS]
+
+    segments = (
+        alt.Chart(bars)
+        .mark_bar(height={"band": 0.7}, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("x:Q", scale=x_scale, axis=x_axis),
+            x2="x2:Q",
+            y=y,
+            color=alt.Color(
+                "level_label:N",
+                title="Answer",
+                scale=alt.Scale(domain=labels, range=list(LEVEL_COLOURS)),
+                sort=labels,
+                legend=alt.Legend(orient="bottom", columns=4, direction="horizontal"),
+            ),
+            tooltip=[
+                alt.Tooltip("dimension_label:N", title="Dimension"),
+                alt.Tooltip("level_label:N", title="Answer"),
+                alt.Tooltip("count:Q", title="Answers at this level"),
+                alt.Tooltip("percent:Q", title="% of answers", format=".0f"),
+                alt.Tooltip("n:Q", title="People who answered (n)"),
+            ],
+        )
+    )
+    centre = (
+        alt.Chart(pd.DataFrame({"x": [0]}))
+        .mark_rule(color=TEXT_COLOUR, strokeWidth=1.5)
+        .encode(x="x:Q")
+    )
+    end_text = [
+        alt.Chart(end_labels[end_labels["align"] == side])
+        .mark_text(
+            align=side,
+            dx=-6 if side == "right" else 6,
+            fontSize=FONT_SIZE,
+            fontWeight="bold",
+            color=TEXT_COLOUR,
+        )
+        .encode(x="x:Q", y=alt.Y("dimension_label:N", sort=dimensions), text="text:N")
+        for side in ("right", "left")
+    ]
+    chart = alt.layer(segments, centre, *end_text).properties(
+        title=_title(title, subtitle),
+        width="container",
+        height=alt.Step(64),
+    )
+    return _configure(chart)
+
+
+# ---------------------------------------------------------------- means
+
+
+def means_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
+    """Average answer per dimension as a dot with its 95% interval.
+
+    ``df`` has one row per dimension (and group):
+
+    - ``dimension_label`` (str): rows follow the order of first appearance.
+    - ``group`` (str): e.g. "Everyone", "Social work", "Education". With more
+      than one group, groups are coloured (Okabe-Ito, "Everyone" black) and
+      drawn side by side within each dimension.
+    - ``mean`` (float, 1..7), ``low``/``high`` (float): the 95% interval;
+      NaN when it cannot be computed (only the dot is drawn).
+    - ``n`` (int): responses behind the figure, shown in the tooltip.
+    """
+    groups = _ordered(df["group"]) if not _is_empty(df) and "group" in df else []
+    several = len(groups) > 1
+    title = (
+        "Average answer per dimension and group"
+        if several
+        else "Average answer per dimension"
+    )
+    subtitle = [
+        "Dot: average answer. Line: 95% interval, the range the true average "
+        "probably lies in.",
+        _hidden_note(k),
+    ]
+    if _is_empty(df):
+        return _empty_chart(title, subtitle)
+    _require(df, MEANS_COLUMNS, "means_chart")
+
+    data = df[list(MEANS_COLUMNS)].copy()
+    data["dimension_label"] = data["dimension_label"].astype(str)
+    data["group"] = data["group"].astype(str)
+    data["label_x"] = data["high"].fillna(data["mean"])
+    data["interval"] = _interval_text(data["low"], data["high"])
+    dimensions = _ordered(data["dimension_label"])
+    domain, colours = group_colours(groups)
+
+    x_scale = _scale_1_to_7()
+    y = alt.Y(
+        "dimension_label:N",
+        sort=dimensions,
+        title="Dimension",
+        axis=alt.Axis(labelLimit=260, labelPadding=8),
+    )
+    colour = _group_colour(domain, colours, legend=groups != [EVERYONE])
+    offset = {"yOffset": alt.YOffset("group:N", sort=domain)} if several else {}
+    tooltip = [
+        alt.Tooltip("dimension_label:N", title="Dimension"),
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("mean:Q", title="Average (1-7)", format=".2f"),
+        alt.Tooltip("interval:N", title="95% interval"),
+        alt.Tooltip("n:Q", title="People who answered (n)"),
+    ]
+    base = alt.Chart(data)
+    interval = base.mark_rule(strokeWidth=4).encode(
+        x=alt.X(
+            "low:Q",
+            scale=x_scale,
+            axis=_anchor_axis("Average answer", horizontal=True),
+        ),
+        x2="high:Q",
+        y=y,
+        color=colour,
+        tooltip=tooltip,
+        **offset,
+    )
+    dot = base.mark_circle(size=220, opacity=1, stroke="white", strokeWidth=1.5).encode(
+        x=alt.X("mean:Q", scale=x_scale),
+        y=y,
+        color=colour,
+        tooltip=tooltip,
+        **offset,
+    )
+    value = base.mark_text(
+        align="left", dx=8, fontSize=FONT_SIZE, color=TEXT_COLOUR
+    ).encode(
+        x=alt.X("label_x:Q", scale=x_scale),
+        y=y,
+        text=alt.Text("mean:Q", format=".1f"),
+        **offset,
+    )
+    step = 34 if several else 60
+    chart = alt.layer(interval, dot, value).properties(
+        title=_title(title, subtitle),
+        width="container",
+        height=alt.Step(step),
+    )
+    return _configure(chart)
+
+
+# ---------------------------------------------------------------- trend

@@ -1,0 +1,340 @@
+"""Altair chart builders for facilitators: data in, Altair chart out.
+
+Every builder takes a pandas DataFrame whose columns are listed in its
+docstring and returns a chart that explains itself on a projector: a title, a
+subtitle saying what is shown (and that small groups are hidden), axis
+titles, the answer-scale anchors ("1 Strongly disagree" ... "7 Strongly agree")
+on 1-7 axes, the number of answers behind every figure in the tooltip, and
+colour-blind-safe colours (Okabe-Ito for groups and dimensions, an
+orange-grey-blue diverging list for the seven answer levels).
+
+The builders only draw what they are given: the anonymity rules are applied
+before the data reach this module (``storage.results``/``survey.disclosure``).
+An empty DataFrame gives a chart that says "No results to show yet".
+
+Charts are ``width="container"`` so they fill a Streamlit column; ``to_png``
+and ``to_svg`` swap in a fixed width and render offline with vl-convert.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from itertools import cycle
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from survey.instrument import SCALE_HIGH, SCALE_LABELS, SCALE_LOW
+from survey.words import EVERYONE
+
+NO_RESULTS = "No results to show yet"
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every
+# common colour-vision deficiency. Yellow (#F0E442) is left out: it is nearly
+# invisible on a white background on a projector.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+EVERYONE_COLOUR = OKABE_ITO["black"]
+GROUP_COLOURS: tuple[str, ...] = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish green"],
+    OKABE_ITO["reddish purple"],
+    OKABE_ITO["sky blue"],
+    OKABE_ITO["vermillion"],
+)
+DIMENSION_COLOURS: tuple[str, ...] = (
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["bluish green"],
+    OKABE_ITO["reddish purple"],
+    OKABE_ITO["sky blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["blue"],
+)
+# Seven answer levels: ColorBrewer PuOr oranges (disagree), a mid grey for the
+# neutral middle, ColorBrewer RdBu blues (agree). Orange-blue is the diverging
+# pair that stays readable with red-green colour blindness, and every step
+# differs in lightness too, so it also survives greyscale printing.
+LEVEL_COLOURS: tuple[str, ...] = (
+    "#B35806",
+    "#E08214",
+    "#FDB863",
+    "#BDBDBD",
+    "#92C5DE",
+    "#4393C3",
+    "#2166AC",
+)
+
+AGREEMENT_THRESHOLD = 0.70
+AGREEMENT_LABEL = "0.70: strong agreement"
+
+LEVELS: tuple[int, ...] = tuple(range(SCALE_LOW, SCALE_HIGH + 1))
+TEXT_COLOUR = "#222222"
+MUTED_COLOUR = "#555555"
+FONT_SIZE = 14
+TITLE_SIZE = 22
+SUBTITLE_SIZE = 15
+PANEL_HEIGHT = 320
+EXPORT_WIDTH = 960
+CONCAT_WIDTH = 760
+# Up to this many pulses, x labels are wrapped; beyond it they are angled.
+WRAPPED_PULSES = 6
+
+DISTRIBUTION_COLUMNS = ("dimension_label", "level", "count", "n")
+MEANS_COLUMNS = ("dimension_label", "group", "mean", "low", "high", "n")
+TREND_COLUMNS = (
+    "pulse_label",
+    "order",
+    "date",
+    "group",
+    "mean",
+    "low",
+    "high",
+    "n",
+    "is_follow_up",
+)
+MARKER_COLUMNS = ("label", "order")
+GAP_COLUMNS = (
+    "pulse_label",
+    "order",
+    "dimension_label",
+    "gap",
+    "low",
+    "high",
+    "n_a",
+    "n_b",
+    "group_a",
+    "group_b",
+)
+AGREEMENT_COLUMNS = ("pulse_label", "order", "dimension_label", "group", "rwg", "n")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def level_label(level: int) -> str:
+    """The legend/axis text of an answer level, e.g. ``"1 Strongly disagree"``."""
+    return f"{level} {SCALE_LABELS[level]}"
+
+
+def level_label_lines(level: int) -> list[str]:
+    """An anchor label broken into short lines for a horizontal axis."""
+    return [str(level), *textwrap.wrap(SCALE_LABELS[level], 13)]
+
+
+def group_colours(groups: Iterable[object]) -> tuple[list[str], list[str]]:
+    """Colour scale (domain, range) for groups: "Everyone" black and first,
+    the others Okabe-Ito colours in the order they first appear."""
+    names = list(dict.fromkeys(str(g) for g in groups))
+    if EVERYONE in names:
+        names.remove(EVERYONE)
+        names.insert(0, EVERYONE)
+    others = cycle(GROUP_COLOURS)
+    colours = [EVERYONE_COLOUR if name == EVERYONE else next(others) for name in names]
+    return names, colours
+
+
+def _group_colour(
+    domain: list[str], colours: list[str], *, legend: bool = True
+) -> alt.Color:
+    return alt.Color(
+        "group:N",
+        title="Group",
+        scale=alt.Scale(domain=domain, range=colours),
+        sort=domain,
+        legend=alt.Legend(orient="bottom", direction="horizontal") if legend else None,
+    )
+
+
+def _dimension_colours(dimensions: Sequence[str]) -> list[str]:
+    palette = cycle(DIMENSION_COLOURS)
+    return [next(palette) for _ in dimensions]
+
+
+def _literal(value: object) -> str:
+    """A Vega expression literal (JSON is valid Vega expression syntax)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _label_expr(labels: dict[float, object]) -> str:
+    """A Vega ``labelExpr`` mapping tick values to text (or lists of lines)."""
+    expr = "''"
+    for value, text in reversed(list(labels.items())):
+        expr = f"datum.value == {_literal(value)} ? {_literal(text)} : {expr}"
+    return expr
+
+
+def _anchor_axis(title: str, *, horizontal: bool) -> alt.Axis:
+    """An axis over the 1-7 answer scale with a tick and anchor text per level."""
+    labels: dict[float, object] = {
+        level: level_label_lines(level) if horizontal else level_label(level)
+        for level in LEVELS
+    }
+    return alt.Axis(
+        title=title,
+        values=list(LEVELS),
+        labelExpr=_label_expr(labels),
+        labelAngle=0,
+        labelLimit=0 if horizontal else 220,
+        labelFlush=False,
+        labelPadding=6,
+        description=(
+            f"Answer scale from {level_label(SCALE_LOW)} to {level_label(SCALE_HIGH)}"
+        ),
+    )
+
+
+def _scale_1_to_7() -> alt.Scale:
+    return alt.Scale(domain=[SCALE_LOW, SCALE_HIGH], nice=False, zero=False, clamp=True)
+
+
+def _hidden_note(k: int | None) -> str:
+    if k is None:
+        return "Groups with too few answers are not shown, to protect anonymity."
+    return f"Groups with fewer than {k} answers are not shown."
+
+
+def _title(text: str, subtitle: Sequence[str]) -> alt.Title:
+    return alt.Title(text=text, subtitle=list(subtitle), anchor="start")
+
+
+def _configure(chart: Any) -> Any:
+    """Projector-friendly type sizes and quiet gridlines (top-level only).
+
+    ``fit-x`` autosize: the width follows the container, while the height stays
+    the plot's own. Streamlit's default ("fit", padding included) squeezes the
+    plot to nothing once titles, angled pulse labels and legends take their room.
+    """
+    return (
+        chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .configure(font="sans-serif")
+        .configure_title(
+            fontSize=TITLE_SIZE,
+            subtitleFontSize=SUBTITLE_SIZE,
+            color=TEXT_COLOUR,
+            subtitleColor=MUTED_COLOUR,
+            subtitlePadding=6,
+            offset=14,
+            anchor="start",
+        )
+        .configure_axis(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE + 1,
+            labelColor=TEXT_COLOUR,
+            titleColor=TEXT_COLOUR,
+            titleFontWeight="bold",
+            gridColor="#E4E4E4",
+            domainColor="#888888",
+            tickColor="#888888",
+        )
+        .configure_legend(
+            labelFontSize=FONT_SIZE,
+            titleFontSize=FONT_SIZE + 1,
+            labelColor=TEXT_COLOUR,
+            titleColor=TEXT_COLOUR,
+            symbolSize=180,
+            symbolOpacity=1,
+            labelLimit=320,
+        )
+        .configure_header(labelFontSize=FONT_SIZE + 2, titleFontSize=FONT_SIZE + 2)
+        .configure_view(stroke=None)
+    )
+
+
+def _empty_chart(title: str, subtitle: Sequence[str]) -> alt.Chart:
+    """A valid chart for "nothing yet": the title and a short message."""
+    chart = (
+        alt.Chart(pd.DataFrame({"message": [NO_RESULTS]}))
+        .mark_text(fontSize=18, color=MUTED_COLOUR)
+        .encode(text=alt.Text("message:N"))
+        .properties(title=_title(title, subtitle), width="container", height=120)
+    )
+    return _configure(chart)
+
+
+def _is_empty(df: pd.DataFrame | None) -> bool:
+    return df is None or len(df) == 0
+
+
+def _require(df: pd.DataFrame, columns: Sequence[str], builder: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{builder} needs the columns {', '.join(columns)}; "
+            f"missing: {', '.join(missing)}."
+        )
+
+
+def _ordered(values: Iterable[object]) -> list[str]:
+    return list(dict.fromkeys(str(v) for v in values))
+
+
+def _haloed(chart: alt.Chart, **mark: Any) -> list[alt.Chart]:
+    """A text layer drawn twice, white outline first, so it stays readable
+    where it crosses lines or bands."""
+    halo = chart.mark_text(
+        **mark, stroke="white", strokeWidth=4, strokeJoin="round", opacity=1
+    )
+    return [halo, chart.mark_text(**mark)]
+
+
+def _pulse_axis(
+    pulses: pd.DataFrame, extra: Iterable[float] = ()
+) -> tuple[alt.Axis, alt.Scale]:
+    """x encoding pieces for the timeline: a numeric ``order`` scale whose ticks
+    are the pulses, labelled with their (wrapped) names."""
+    orders = [float(o) for o in pulses["order"]]
+    names = [str(label) for label in pulses["pulse_label"]]
+    angled = len(orders) > WRAPPED_PULSES
+    labels: dict[float, object] = {
+        o: name if angled else (textwrap.wrap(name, 16) or [""])
+        for o, name in zip(orders, names, strict=True)
+    }
+    low, high = min([*orders, *extra]), max([*orders, *extra])
+    axis = alt.Axis(
+        title="Pulse, in programme order",
+        values=orders,
+        labelExpr=_label_expr(labels),
+        labelAngle=-35 if angled else 0,
+        labelAlign="right" if angled else "center",
+        labelBaseline="top",
+        labelLimit=260,
+        labelOverlap=False,
+        labelPadding=6,
+        grid=False,
+    )
+    scale = alt.Scale(domain=[low - 0.5, high + 0.5], nice=False, zero=False)
+    return axis, scale
+
+
+def _pulses(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per pulse, in timeline order."""
+    columns = ["order", "pulse_label"]
+    extra = [c for c in ("date", "is_follow_up") if c in df.columns]
+    return (
+        df[columns + extra]
+        .drop_duplicates(subset=["order"])
+        .sort_values("order")
+        .reset_index(drop=True)
+    )
+
+
+# ---------------------------------------------------------------- distribution
+
+
+def _interval_text(low: pd.Series, high: pd.Series) -> list[str]:
+    return [
+        "not available" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
+        for lo, hi in zip(low, high, strict=True)
+    ]

@@ -1,0 +1,493 @@
+"""Programme charts: each dimension over time, group gaps, agreement."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from rendering.charts.style import (
+    AGREEMENT_COLUMNS,
+    AGREEMENT_LABEL,
+    AGREEMENT_THRESHOLD,
+    CONCAT_WIDTH,
+    FONT_SIZE,
+    GAP_COLUMNS,
+    MARKER_COLUMNS,
+    MUTED_COLOUR,
+    PANEL_HEIGHT,
+    TEXT_COLOUR,
+    TREND_COLUMNS,
+    _anchor_axis,
+    _configure,
+    _dimension_colours,
+    _empty_chart,
+    _group_colour,
+    _haloed,
+    _hidden_note,
+    _interval_text,
+    _is_empty,
+    _ordered,
+    _pulse_axis,
+    _pulses,
+    _require,
+    _scale_1_to_7,
+    _title,
+    group_colours,
+)
+from survey.instrument import SCALE_HIGH, SCALE_LOW
+from survey.words import FOLLOW_UP
+
+
+def trend_chart(
+    df: pd.DataFrame,
+    markers: pd.DataFrame | None = None,
+    *,
+    dimension_label: str | None = None,
+    k: int | None = None,
+) -> Any:
+    """Average answer per pulse across the programme, with 95% interval bands.
+
+    ``df`` has one row per pulse and group (for one dimension):
+
+    - ``pulse_label`` (str): e.g. "Joint workshop, day 1 · after".
+    - ``order`` (number): position on the timeline; the x axis sorts by it.
+    - ``date`` (ISO date str), shown in the tooltip.
+    - ``group`` (str): "Everyone", "Social work", ... (coloured, Okabe-Ito).
+    - ``mean`` (float 1..7), ``low``/``high`` (float): 95% interval.
+    - ``n`` (int): responses behind the figure, shown in the tooltip.
+    - ``is_follow_up`` (bool): pulses of the follow-up; a solid vertical rule
+      labelled "Follow-up" marks where the follow-up starts.
+    - optional ``dimension_label`` (str): with several dimensions, pass
+      ``dimension_label=`` to draw one of them (best in a page: one chart per
+      dimension fills the container width); without it, one panel per
+      dimension is stacked in a fixed-width chart.
+
+    ``markers`` (optional) has columns ``label`` (str, e.g. "Agreed: joint case
+    reviews") and ``order`` (number on the same timeline as the pulses; a
+    fractional order sits between two pulses): each is drawn as a dashed
+    vertical rule with its label near the bottom of the chart.
+    ``dimension_label`` also names the dimension in the title.
+    """
+    heading = f"{dimension_label}: how it changed" if dimension_label else None
+    title = heading or "How the answers changed over the programme"
+    subtitle = _trend_subtitle(markers, k)
+    if _is_empty(df):
+        return _empty_chart(title, subtitle)
+    _require(df, TREND_COLUMNS, "trend_chart")
+    if not _is_empty(markers):
+        _require(markers, MARKER_COLUMNS, "trend_chart markers")
+
+    data = df.copy()
+    if dimension_label is not None and "dimension_label" in data:
+        data = data[data["dimension_label"].astype(str) == dimension_label]
+        if data.empty:
+            return _empty_chart(title, subtitle)
+    data["is_follow_up"] = data["is_follow_up"].fillna(False).astype(bool)
+    data["group"] = data["group"].astype(str)
+    data["pulse_label"] = data["pulse_label"].astype(str)
+    data["date"] = data["date"].astype(str)
+    data["interval"] = _interval_text(data["low"], data["high"])
+    pulses = _pulses(data)
+    domain, colours = group_colours(data["group"])
+
+    dimensions = (
+        _ordered(data["dimension_label"]) if "dimension_label" in data.columns else []
+    )
+    if len(dimensions) > 1:
+        panels = [
+            _trend_panel(
+                data[data["dimension_label"].astype(str) == d],
+                pulses,
+                markers,
+                domain,
+                colours,
+                title=d,
+                width=CONCAT_WIDTH,
+            )
+            for d in dimensions
+        ]
+        chart = alt.vconcat(*panels, spacing=36).properties(
+            title=_title(title, subtitle)
+        )
+        return _configure(chart.resolve_scale(color="shared"))
+    if dimension_label is None and len(dimensions) == 1:
+        title = f"{dimensions[0]}: how it changed"
+    panel = _trend_panel(
+        data, pulses, markers, domain, colours, title=None, width="container"
+    )
+    return _configure(panel.properties(title=_title(title, subtitle)))
+
+
+def _trend_subtitle(markers: pd.DataFrame | None, k: int | None) -> list[str]:
+    lines = ["Average answer per pulse (line) with its 95% interval (shaded band)."]
+    if not _is_empty(markers):
+        lines.append("Dashed lines: actions agreed in the sessions.")
+    lines.append(_hidden_note(k))
+    return lines
+
+
+def _trend_panel(
+    data: pd.DataFrame,
+    pulses: pd.DataFrame,
+    markers: pd.DataFrame | None,
+    domain: list[str],
+    colours: list[str],
+    *,
+    title: str | None,
+    width: int | str,
+) -> alt.LayerChart:
+    extra = (
+        [] if _is_empty(markers) else markers["order"].dropna().astype(float).tolist()
+    )
+    x_axis, x_scale = _pulse_axis(pulses, extra)
+    y_scale = _scale_1_to_7()
+    colour = _group_colour(domain, colours)
+    tooltip = [
+        alt.Tooltip("pulse_label:N", title="Pulse"),
+        alt.Tooltip("date:N", title="Date"),
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("mean:Q", title="Average (1-7)", format=".2f"),
+        alt.Tooltip("interval:N", title="95% interval"),
+        alt.Tooltip("n:Q", title="People who answered (n)"),
+    ]
+    x = alt.X("order:Q", scale=x_scale, axis=x_axis)
+    base = alt.Chart(data)
+    band = base.mark_area(opacity=0.12).encode(
+        x=x,
+        y=alt.Y(
+            "low:Q",
+            scale=y_scale,
+            axis=_anchor_axis("Average answer", horizontal=False),
+        ),
+        y2="high:Q",
+        color=colour,
+        detail="group:N",
+    )
+    line = base.mark_line(strokeWidth=3).encode(
+        x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour, detail="group:N"
+    )
+    points = base.mark_circle(size=110, opacity=1).encode(
+        x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour, tooltip=tooltip
+    )
+    layers: list[Any] = [band, line, points]
+    layers += _follow_up_layers(pulses, x_scale)
+    layers += _marker_layers(markers, x_scale)
+    panel = alt.layer(*layers).properties(width=width, height=PANEL_HEIGHT)
+    if title is not None:
+        panel = panel.properties(title=alt.Title(title, fontSize=FONT_SIZE + 4))
+    return panel
+
+
+def _follow_up_layers(pulses: pd.DataFrame, x_scale: alt.Scale) -> list[Any]:
+    if "is_follow_up" not in pulses or not pulses["is_follow_up"].any():
+        return []
+    orders = pulses["order"].astype(float)
+    follow = orders[pulses["is_follow_up"]]
+    first = float(follow.min())
+    before = orders[~pulses["is_follow_up"] & (orders < first)]
+    at = (float(before.max()) + first) / 2 if len(before) else first - 0.4
+    text = FOLLOW_UP
+    if "date" in pulses:
+        date = str(pulses.loc[pulses["is_follow_up"], "date"].iloc[0])
+        text = f"{FOLLOW_UP} ({date})" if date and date != "nan" else FOLLOW_UP
+    frame = pd.DataFrame({"order": [at], "text": [text]})
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(color=TEXT_COLOUR, strokeWidth=2)
+        .encode(x=alt.X("order:Q", scale=x_scale))
+    )
+    label = alt.Chart(frame).encode(
+        x=alt.X("order:Q", scale=x_scale), y=alt.value(4), text="text:N"
+    )
+    return [
+        rule,
+        *_haloed(
+            label,
+            align="left",
+            baseline="top",
+            dx=6,
+            fontSize=FONT_SIZE,
+            fontWeight="bold",
+            color=TEXT_COLOUR,
+        ),
+    ]
+
+
+def _marker_layers(markers: pd.DataFrame | None, x_scale: alt.Scale) -> list[Any]:
+    if _is_empty(markers):
+        return []
+    frame = markers[list(MARKER_COLUMNS)].dropna(subset=["order"]).copy()
+    frame["label"] = frame["label"].astype(str)
+    frame = frame.sort_values("order").reset_index(drop=True)
+    frame["y"] = [PANEL_HEIGHT - 6 - 20 * (i % 3) for i in range(len(frame))]
+    x = alt.X("order:Q", scale=x_scale)
+    rule = (
+        alt.Chart(frame)
+        .mark_rule(color=MUTED_COLOUR, strokeWidth=1.5, strokeDash=[6, 4])
+        .encode(x=x, tooltip=[alt.Tooltip("label:N", title="Action agreed")])
+    )
+    label = alt.Chart(frame).encode(
+        x=x,
+        y=alt.Y("y:Q", scale=None),
+        text="label:N",
+        tooltip=[alt.Tooltip("label:N", title="Action agreed")],
+    )
+    return [
+        rule,
+        *_haloed(
+            label,
+            align="left",
+            baseline="bottom",
+            dx=5,
+            fontSize=FONT_SIZE - 1,
+            color=MUTED_COLOUR,
+            limit=240,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- gap
+
+
+def gap_chart(
+    df: pd.DataFrame, *, dimension_label: str | None = None, k: int | None = None
+) -> Any:
+    """The difference between two groups per pulse: are the teams converging?
+
+    ``df`` has one row per pulse and dimension, for ONE pair of groups:
+
+    - ``pulse_label`` (str), ``order`` (number, timeline position).
+    - ``dimension_label`` (str): one coloured line per dimension (Okabe-Ito);
+      pass ``dimension_label=`` to draw only one.
+    - ``gap`` (float): mean of ``group_a`` minus mean of ``group_b``.
+    - ``low``/``high`` (float): 95% interval of the difference.
+    - ``n_a``/``n_b`` (int): responses behind each group's mean (tooltip).
+    - ``group_a``/``group_b`` (str): the two group names (same in every row).
+
+    A solid line at zero means "no difference"; points moving towards it over
+    time mean the teams are answering more alike.
+    """
+    title = "Are the teams converging?"
+    if _is_empty(df):
+        return _empty_chart(
+            title,
+            [
+                "Difference in average answer between two groups per pulse.",
+                _hidden_note(k),
+            ],
+        )
+    _require(df, GAP_COLUMNS, "gap_chart")
+    data = df.copy()
+    if dimension_label is not None:
+        data = data[data["dimension_label"].astype(str) == dimension_label]
+    pairs = data[["group_a", "group_b"]].astype(str).drop_duplicates()
+    if len(pairs) > 1:
+        raise ValueError("gap_chart draws one pair of groups; filter df to one pair.")
+    if data.empty:
+        return _empty_chart(title, [_hidden_note(k)])
+    group_a, group_b = (str(v) for v in pairs.iloc[0])
+    subtitle = [
+        f"Difference in average answer ({group_a} minus {group_b}) per pulse, "
+        "with its 95% interval.",
+        f"Above 0: {group_a} higher. Below 0: {group_b} higher. "
+        "Nearer 0: the teams answer more alike.",
+        _hidden_note(k),
+    ]
+    if dimension_label is not None:
+        title = f"{dimension_label}: are the teams converging?"
+
+    data["dimension_label"] = data["dimension_label"].astype(str)
+    data["pulse_label"] = data["pulse_label"].astype(str)
+    data["interval"] = _interval_text(data["low"], data["high"])
+    dimensions = _ordered(data["dimension_label"])
+    # Nudge dimensions apart along x so their intervals do not overlap.
+    shift = {d: (i - (len(dimensions) - 1) / 2) * 0.1 for i, d in enumerate(dimensions)}
+    data["x"] = data["order"].astype(float) + data["dimension_label"].map(shift)
+    pulses = _pulses(data)
+    x_axis, x_scale = _pulse_axis(pulses)
+
+    values = pd.concat([data["gap"], data["low"], data["high"]]).abs()
+    top = float(values.max()) if values.notna().any() else 1.0
+    limit = min(max(math.ceil(top * 2) / 2 + 0.5, 1.0), SCALE_HIGH - SCALE_LOW)
+    y_scale = alt.Scale(domain=[-limit, limit], nice=False, clamp=True)
+    y_axis = alt.Axis(
+        title=f"Difference in mean ({group_a} − {group_b})",
+        labelExpr="datum.value > 0 ? '+' + format(datum.value, '.1f') "
+        ": format(datum.value, '.1f')",
+        tickCount=8,
+    )
+    dimension_scale = alt.Scale(domain=dimensions, range=_dimension_colours(dimensions))
+    colour = alt.Color(
+        "dimension_label:N",
+        title="Dimension",
+        scale=dimension_scale,
+        sort=dimensions,
+        legend=alt.Legend(orient="bottom", direction="horizontal"),
+    )
+    tooltip = [
+        alt.Tooltip("pulse_label:N", title="Pulse"),
+        alt.Tooltip("dimension_label:N", title="Dimension"),
+        alt.Tooltip("gap:Q", title=f"{group_a} − {group_b}", format="+.2f"),
+        alt.Tooltip("interval:N", title="95% interval"),
+        alt.Tooltip("n_a:Q", title=f"{group_a} (n)"),
+        alt.Tooltip("n_b:Q", title=f"{group_b} (n)"),
+    ]
+    x = alt.X("x:Q", scale=x_scale, axis=x_axis)
+    base = alt.Chart(data)
+    zero = pd.DataFrame({"y": [0.0], "text": ["No difference"]})
+    layers = [
+        alt.Chart(zero)
+        .mark_rule(color=TEXT_COLOUR, strokeWidth=1.5)
+        .encode(y=alt.Y("y:Q", scale=y_scale, axis=y_axis)),
+        base.mark_rule(strokeWidth=3, opacity=0.6).encode(
+            x=x,
+            y=alt.Y("low:Q", scale=y_scale),
+            y2="high:Q",
+            color=colour,
+        ),
+        base.mark_line(strokeWidth=2.5).encode(
+            x=x, y=alt.Y("gap:Q", scale=y_scale), color=colour
+        ),
+        base.mark_circle(size=110, opacity=1).encode(
+            x=x, y=alt.Y("gap:Q", scale=y_scale), color=colour, tooltip=tooltip
+        ),
+        *_haloed(
+            alt.Chart(zero).encode(y=alt.Y("y:Q", scale=y_scale), text="text:N"),
+            align="left",
+            baseline="top",
+            x=4,
+            dy=4,
+            fontSize=FONT_SIZE - 1,
+            color=MUTED_COLOUR,
+        ),
+    ]
+    chart = alt.layer(*layers).properties(
+        title=_title(title, subtitle), width="container", height=PANEL_HEIGHT
+    )
+    return _configure(chart)
+
+
+# ---------------------------------------------------------------- agreement
+
+
+def agreement_chart(
+    df: pd.DataFrame, *, dimension_label: str | None = None, k: int | None = None
+) -> Any:
+    """Within-group agreement r*wg(j) per pulse: are we on the same page?
+
+    ``df`` has one row per pulse, dimension and group:
+
+    - ``pulse_label`` (str), ``order`` (number, timeline position).
+    - ``dimension_label`` (str): pass ``dimension_label=`` to draw one
+      dimension (best in a page); otherwise one panel per dimension is stacked.
+    - ``group`` (str): coloured lines (Okabe-Ito, "Everyone" black).
+    - ``rwg`` (float 0..1): Lindell's r*wg(j); 1 = identical answers,
+      0 = no more agreement than random answers.
+    - ``n`` (int): responses behind the figure, shown in the tooltip.
+
+    A dashed horizontal rule marks the conventional 0.70 threshold, labelled
+    "0.70: strong agreement".
+    """
+    title = "Are we on the same page?"
+    if dimension_label is not None:
+        title = f"{dimension_label}: are we on the same page?"
+    subtitle = [
+        "Agreement within each group per pulse, r*wg(j): 1 = everyone answered "
+        "alike, 0 = no more alike than random answers.",
+        _hidden_note(k),
+    ]
+    if _is_empty(df):
+        return _empty_chart(title, subtitle)
+    _require(df, AGREEMENT_COLUMNS, "agreement_chart")
+    data = df.copy()
+    if dimension_label is not None:
+        data = data[data["dimension_label"].astype(str) == dimension_label]
+        if data.empty:
+            return _empty_chart(title, subtitle)
+    data["dimension_label"] = data["dimension_label"].astype(str)
+    data["group"] = data["group"].astype(str)
+    data["pulse_label"] = data["pulse_label"].astype(str)
+    pulses = _pulses(data)
+    domain, colours = group_colours(data["group"])
+    dimensions = _ordered(data["dimension_label"])
+    if len(dimensions) > 1:
+        panels = [
+            _agreement_panel(
+                data[data["dimension_label"] == d],
+                pulses,
+                domain,
+                colours,
+                title=d,
+                width=CONCAT_WIDTH,
+            )
+            for d in dimensions
+        ]
+        chart = alt.vconcat(*panels, spacing=36).properties(
+            title=_title(title, subtitle)
+        )
+        return _configure(chart.resolve_scale(color="shared"))
+    if dimension_label is None:
+        title = f"{dimensions[0]}: are we on the same page?"
+    panel = _agreement_panel(
+        data, pulses, domain, colours, title=None, width="container"
+    )
+    return _configure(panel.properties(title=_title(title, subtitle)))
+
+
+def _agreement_panel(
+    data: pd.DataFrame,
+    pulses: pd.DataFrame,
+    domain: list[str],
+    colours: list[str],
+    *,
+    title: str | None,
+    width: int | str,
+) -> alt.LayerChart:
+    x_axis, x_scale = _pulse_axis(pulses)
+    y_scale = alt.Scale(domain=[0, 1], nice=False, clamp=True)
+    y_axis = alt.Axis(
+        title="Agreement within group, r*wg(j)",
+        values=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
+        format=".1f",
+    )
+    colour = _group_colour(domain, colours)
+    tooltip = [
+        alt.Tooltip("pulse_label:N", title="Pulse"),
+        alt.Tooltip("dimension_label:N", title="Dimension"),
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("rwg:Q", title="Agreement r*wg(j)", format=".2f"),
+        alt.Tooltip("n:Q", title="People who answered (n)"),
+    ]
+    x = alt.X("order:Q", scale=x_scale, axis=x_axis)
+    threshold = pd.DataFrame({"y": [AGREEMENT_THRESHOLD], "text": [AGREEMENT_LABEL]})
+    base = alt.Chart(data)
+    layers = [
+        alt.Chart(threshold)
+        .mark_rule(color=MUTED_COLOUR, strokeWidth=1.5, strokeDash=[6, 4])
+        .encode(y=alt.Y("y:Q", scale=y_scale, axis=y_axis)),
+        base.mark_line(strokeWidth=3).encode(
+            x=x, y=alt.Y("rwg:Q", scale=y_scale), color=colour, detail="group:N"
+        ),
+        base.mark_circle(size=110, opacity=1).encode(
+            x=x, y=alt.Y("rwg:Q", scale=y_scale), color=colour, tooltip=tooltip
+        ),
+        *_haloed(
+            alt.Chart(threshold).encode(y=alt.Y("y:Q", scale=y_scale), text="text:N"),
+            align="left",
+            baseline="bottom",
+            x=4,
+            dy=-4,
+            fontSize=FONT_SIZE - 1,
+            color=MUTED_COLOUR,
+        ),
+    ]
+    panel = alt.layer(*layers).properties(width=width, height=PANEL_HEIGHT)
+    if title is not None:
+        panel = panel.properties(title=alt.Title(title, fontSize=FONT_SIZE + 4))
+    return panel
+
+
+# ---------------------------------------------------------------- export

@@ -1,0 +1,104 @@
+"""What makes a submission acceptable: the rules a response must pass.
+
+Pure rules, no storage: ``storage.responses`` applies them inside its write
+transaction, so a rejected submission raises a ``SubmissionRejected`` with a
+message fit to show the participant, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Mapping
+
+from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LOW
+from survey.scoring import ScoredItem
+
+_RAW_TEXT_LIMIT = 4 * COMMENT_MAX_CHARS
+
+
+class SubmissionRejected(ValueError):
+    """A submission that must not be stored; ``str()`` is the participant message."""
+
+
+class UnknownPulse(SubmissionRejected):
+    pass
+
+
+class PulseNotOpen(SubmissionRejected):
+    pass
+
+
+class AlreadyAnswered(SubmissionRejected):
+    pass
+
+
+class InvalidSubmission(SubmissionRejected):
+    pass
+
+
+def validate_answers(
+    answers: Mapping[int, object], items: Mapping[int, ScoredItem]
+) -> dict[int, int]:
+    """The answers as ``{question_id: value}`` if every one is acceptable.
+
+    Values must be real integers on the scale (not bools, floats, strings or
+    NaN); question ids must belong to this pulse; at least one is required.
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidSubmission("Answers must map questions to values.")
+    valid: dict[int, int] = {}
+    for question_id, value in answers.items():
+        if type(question_id) is not int or question_id not in items:
+            raise InvalidSubmission("An answer refers to a question not in this pulse.")
+        if type(value) is not int or not SCALE_LOW <= value <= SCALE_HIGH:
+            shown = (
+                "not a number"
+                if isinstance(value, float) and math.isnan(value)
+                else repr(value)
+            )
+            raise InvalidSubmission(
+                f"Answers must be whole numbers from {SCALE_LOW} to {SCALE_HIGH} "
+                f"(got {shown[:20]})."
+            )
+        valid[question_id] = value
+    if not valid:
+        raise InvalidSubmission("Please answer at least one question.")
+    return valid
+
+
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_text(text: object) -> str | None:
+    """Free text fit to store: control, surrogate and bidi-override characters
+    stripped, whitespace trimmed; ``None`` when empty.
+
+    Raises ``InvalidSubmission`` for non-text or text over the limit, rather
+    than silently truncating what someone wrote.
+    """
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise InvalidSubmission("A comment must be text.")
+    if len(text) > _RAW_TEXT_LIMIT:
+        raise InvalidSubmission(
+            f"Comments can be at most {COMMENT_MAX_CHARS} characters."
+        )
+    kept = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t"
+        or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in _BIDI_CONTROLS)
+    ).strip()
+    if len(kept) > COMMENT_MAX_CHARS:
+        raise InvalidSubmission(
+            f"Comments can be at most {COMMENT_MAX_CHARS} characters."
+        )
+    return kept or None
+
+
+def not_open_message(status: str) -> str:
+    if status == "closed":
+        return "This pulse has closed. Thank you — answers are no longer being taken."
+    return "This pulse has not opened yet. Please wait for the facilitator to open it."

@@ -1,0 +1,46 @@
+"""Shared words and labels, defined once.
+
+Every page, chart, export and report that names "Everyone", a pulse or the
+anonymity minimum takes the word from here, so a rename cannot drift apart in
+copies. Group names a facilitator may not use are the words the app itself
+shows for people without a group, compared ignoring case and spaces.
+"""
+
+from __future__ import annotations
+
+from survey.instrument import MOMENTS
+
+EVERYONE = "Everyone"
+NOT_SAID = "Group not given"
+PREFER_NOT_TO_SAY = "Prefer not to say"
+FOLLOW_UP = "Follow-up"
+RESERVED_GROUP_NAMES = (EVERYONE, NOT_SAID, PREFER_NOT_TO_SAY)
+
+MIN_K = 3
+DEFAULT_K = 5
+
+
+def pulse_label(session_title: str, moment: str) -> str:
+    """How a pulse is named everywhere: its session, then its moment."""
+    return f"{session_title} · {moment}"
+
+
+def moment_rank(moment: str) -> int:
+    """Position of a moment within a session (before, during, after)."""
+    return MOMENTS.index(moment) if moment in MOMENTS else len(MOMENTS)
+
+
+def check_k(k: object) -> int:
+    """The anonymity minimum, if acceptable; else ``ValueError`` with a message."""
+    if type(k) is not int or k < MIN_K:
+        raise ValueError(f"The anonymity minimum must be at least {MIN_K}.")
+    return k
+
+
+def name_key(name: str) -> str:
+    """A name compared as people read it: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def is_reserved_group_name(name: str) -> bool:
+    return name_key(name) in {name_key(w) for w in RESERVED_GROUP_NAMES}
