@@ -9,7 +9,9 @@ Conventions
 * NaN in a 1-D input means "no answer" and is dropped before anything is computed.
 * 2-D item matrices are respondents x items; a respondent with any NaN is dropped
   (listwise deletion), as in R ``psych::alpha(use="complete.obs")`` and
-  ``multilevel::rwg.j``.
+  ``multilevel::rwg.j`` -- except ``rwg_j_star``, which takes each item's
+  variance over everyone who answered it (item-wise), as the app's stored
+  per-item aggregates do.
 * Undefined results (too few responses, no variation, nothing answered) are not
   errors: fields that cannot be computed are NaN and ``reason`` says why in words a
   facilitator can read. Functions that return a plain float return NaN.
@@ -301,11 +303,26 @@ def rwg_j_star(items: ArrayLike, scale_points: int) -> float:
     """Lindell's r*_wg(J) = 1 - mean item variance / null variance.
 
     Lindell, Brandt & Whitney (1999), Applied Psychological Measurement 23,
-    127-135: unlike r_wg(J) it does not grow with the number of items. Truncated to
-    [0, 1] here (R ``multilevel::rwg.j.lindell`` leaves negative values).
+    127-135: unlike r_wg(J) it does not grow with the number of items. Each
+    item's variance is taken over everyone who answered that item (item-wise:
+    a respondent who skipped one item still counts for the others), exactly
+    what ``rwg_j_star_from_variances`` gets from the stored per-item
+    aggregates; items with fewer than 2 answers are left out. With no missing
+    answers this equals R ``multilevel::rwg.j.lindell``. Truncated to [0, 1]
+    here (``rwg.j.lindell`` leaves negative values).
     """
-    mean_var, _ = _mean_item_variance(items)
-    return rwg_j_star_from_variances([mean_var], scale_points)
+    x = np.asarray(items, dtype=float)
+    if x.ndim == 1:
+        x = x[:, np.newaxis]
+    if x.ndim != 2:
+        raise ValueError("items must be a 2-D array (respondents x items)")
+    _null_variance(scale_points)
+    variances = []
+    for column in x.T:
+        answered = column[~np.isnan(column)]
+        if answered.size >= 2:
+            variances.append(float(np.var(answered, ddof=1)))
+    return rwg_j_star_from_variances(variances, scale_points)
 
 
 def rwg_j_star_from_variances(item_variances: ArrayLike, scale_points: int) -> float:
