@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from storage import programmes, responses, results, trends
+from storage import aggregates, programmes, responses, results
 from storage.db import Store, open_store
 from storage.demo import build_demo, build_synthetic, open_demo_code
 
@@ -127,10 +127,10 @@ def measure(size: int, workdir: Path, page: bool) -> dict:
         "live_room_small": timed_ms(lambda: results.live_room(store, room.id)),
         "live_room_big_pulse": timed_ms(lambda: results.live_room(store, big_pulse)),
         "trends_cold": timed_ms(
-            lambda: trends.programme_trends(store, programme_id), repeat=3
+            lambda: aggregates.trends(store, programme_id), repeat=3
         ),
         "trends_version_check": timed_ms(
-            lambda: trends.data_version(store, programme_id)
+            lambda: aggregates.data_version(store, programme_id)
         ),
     }
     if page:

@@ -7,36 +7,10 @@ trends timeline and the report can say what the pulses did afterwards.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
-
 from storage.db import Store
-
-ACTION_STATUSES = ("planned", "started", "done", "dropped")
-
-
-@dataclass(frozen=True)
-class ActionUpdate:
-    date: str
-    status: str
-    note: str
-
-
-@dataclass(frozen=True)
-class Action:
-    id: int
-    title: str
-    session_id: int | None
-    session_title: str | None
-    dimensions: list[str]
-    groups: list[str]
-    updates: list[ActionUpdate]
-
-    @property
-    def status(self) -> str:
-        return self.updates[-1].status if self.updates else "planned"
+from survey.actions import ACTION_STATUSES, Action, ActionUpdate
 
 
 def add_action(
@@ -124,26 +98,3 @@ def programme_actions(store: Store, programme_id: int) -> list[Action]:
         )
         for r in rows
     ]
-
-
-def trend_markers(store: Store, programme_id: int, pulses: Sequence) -> pd.DataFrame:
-    """Where each action sits on the trends timeline: just after the last pulse
-    of the session that agreed it."""
-    last_order: dict[int, float] = {}
-    with store.read() as db:
-        session_of = dict(
-            db.execute(
-                "SELECT p.id, p.session_id FROM pulses p JOIN sessions s "
-                "ON s.id = p.session_id WHERE s.programme_id = ?",
-                [programme_id],
-            ).fetchall()
-        )
-    for pulse in pulses:
-        session_id = session_of.get(pulse.pulse_id)
-        last_order[session_id] = max(last_order.get(session_id, -1), pulse.order)
-    rows = [
-        {"label": f"Action: {a.title}", "order": last_order[a.session_id] + 0.5}
-        for a in programme_actions(store, programme_id)
-        if a.status != "dropped" and a.session_id in last_order
-    ]
-    return pd.DataFrame(rows, columns=["label", "order"])

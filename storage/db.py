@@ -21,10 +21,19 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from survey.instrument import MOMENTS
+
 DEFAULT_DB_PATH = Path("data") / "pulse.db"
 BUSY_TIMEOUT_MS = 10_000
 
 migrations = Migrations("together_pulse")
+
+# Pulses within a session sort by moment (``survey.instrument.MOMENTS``).
+MOMENT_ORDER = (
+    "CASE p.moment "
+    + " ".join(f"WHEN '{m}' THEN {i}" for i, m in enumerate(MOMENTS))
+    + f" ELSE {len(MOMENTS)} END"
+)
 
 
 def database_path() -> Path:

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage import results
-from storage.db import Store
+from storage.db import MOMENT_ORDER, Store
 from survey.disclosure import may_show, visible_groups
-from survey.words import EVERYONE, NOT_SAID
+from survey.words import EVERYONE, NOT_SAID, pulse_label
 
 AGGREGATE_COLUMNS = (
     "programme",
@@ -77,7 +77,6 @@ DECIMALS = 3
 # Spreadsheets run cells starting with these as formulas (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RANDOM = random.SystemRandom()
-_MOMENT_ORDER = "CASE p.moment WHEN 'before' THEN 0 WHEN 'during' THEN 1 ELSE 2 END"
 
 
 class ExportError(ValueError):
@@ -117,11 +116,6 @@ class ProgrammeExport:
 
     def answers_csv(self) -> str:
         return to_csv(ANSWER_COLUMNS, self.answers)
-
-
-def pulse_label(session_title: str, moment: str) -> str:
-    """The label facilitators see in pickers: ``session title · moment``."""
-    return f"{session_title} · {moment}"
 
 
 def export_overview(store: Store, programme_id: int) -> ExportOverview:
@@ -189,7 +183,7 @@ def closed_pulses(store: Store, programme_id: int) -> list[ClosedPulse]:
             "SELECT p.id, s.title, p.moment, s.date, p.status FROM pulses p "
             "JOIN sessions s ON s.id = p.session_id "
             "WHERE s.programme_id = ? AND p.status = 'closed' "
-            f"ORDER BY s.date IS NULL, s.date, s.position, s.id, {_MOMENT_ORDER}, "
+            f"ORDER BY s.date IS NULL, s.date, s.position, s.id, {MOMENT_ORDER}, "
             "p.id",
             [programme_id],
         ).fetchall()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storage.db import Store
+from storage.db import MOMENT_ORDER, Store
 from survey import codes
 from survey.answers import UnknownPulse
 from survey.instrument import (
@@ -448,8 +448,7 @@ def timeline(store: Store, programme_id: int) -> list[SessionRow]:
             "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
             "FROM pulses p JOIN sessions s ON s.id = p.session_id "
             "WHERE s.programme_id = ? "
-            "ORDER BY CASE p.moment WHEN 'before' THEN 0 WHEN 'during' THEN 1 "
-            "ELSE 2 END, p.id",
+            f"ORDER BY {MOMENT_ORDER}, p.id",
             [programme_id],
         ).fetchall()
     by_session: dict[int, list[PulseRow]] = {}

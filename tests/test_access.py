@@ -9,20 +9,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import access, programmes
+from access import passphrase as hashing
+from access import signin
+from storage import programmes
 from storage.db import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_PAGE = str(ROOT / "pages" / "facilitator" / "settings.py")
 PASSPHRASE = "river lantern copper meadow"
-REAL_N = access.SCRYPT_N
+REAL_N = hashing.SCRYPT_N
 
 
 @pytest.fixture(autouse=True)
 def quick_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheaper hashes keep these tests quick; one test checks the real cost."""
-    monkeypatch.setattr(access, "SCRYPT_N", 2**14)
-    monkeypatch.delenv(access.ENV_VAR, raising=False)
+    monkeypatch.setattr(hashing, "SCRYPT_N", 2**14)
+    monkeypatch.delenv(signin.ENV_VAR, raising=False)
 
 
 class FakeClock:
@@ -37,13 +39,13 @@ class FakeClock:
 
 
 def configure(store: Store, passphrase: str = PASSPHRASE) -> None:
-    assert access.ensure_passphrase(store, env={access.ENV_VAR: passphrase}) is None
+    assert signin.ensure_passphrase(store, env={signin.ENV_VAR: passphrase}) is None
 
 
 def stored_hash(store: Store) -> str | None:
     with store.read() as db:
         row = db.execute(
-            "SELECT value FROM settings WHERE key = ?", [access.SETTINGS_KEY]
+            "SELECT value FROM settings WHERE key = ?", [signin.SETTINGS_KEY]
         ).fetchone()
     return row[0] if row else None
 
@@ -59,68 +61,68 @@ def database_bytes(path: Path) -> bytes:
 
 
 def test_hash_uses_strong_scrypt_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(access, "SCRYPT_N", REAL_N)
-    encoded = access.hash_passphrase(PASSPHRASE)
+    monkeypatch.setattr(hashing, "SCRYPT_N", REAL_N)
+    encoded = hashing.hash_passphrase(PASSPHRASE)
     scheme, n, r, p, salt_hex, hash_hex = encoded.split("$")
     assert (scheme, int(r), int(p)) == ("scrypt", 8, 1)
     assert int(n) == REAL_N >= 2**15
     assert len(bytes.fromhex(salt_hex)) == 16
     assert len(bytes.fromhex(hash_hex)) == 32
-    assert access.verify_passphrase(PASSPHRASE, encoded)
+    assert hashing.verify_passphrase(PASSPHRASE, encoded)
 
 
 def test_hash_is_salted_and_verifies() -> None:
-    first = access.hash_passphrase(PASSPHRASE)
-    second = access.hash_passphrase(PASSPHRASE)
+    first = hashing.hash_passphrase(PASSPHRASE)
+    second = hashing.hash_passphrase(PASSPHRASE)
     assert first != second
     assert first.split("$")[4] != second.split("$")[4]
-    assert access.verify_passphrase(PASSPHRASE, first)
-    assert access.verify_passphrase(PASSPHRASE, second)
+    assert hashing.verify_passphrase(PASSPHRASE, first)
+    assert hashing.verify_passphrase(PASSPHRASE, second)
     assert PASSPHRASE not in first
     assert PASSPHRASE.encode().hex() not in first
 
 
 def test_wrong_passphrase_and_malformed_hashes_fail() -> None:
-    encoded = access.hash_passphrase(PASSPHRASE)
-    assert not access.verify_passphrase("river lantern copper meadoW", encoded)
-    assert not access.verify_passphrase("", encoded)
+    encoded = hashing.hash_passphrase(PASSPHRASE)
+    assert not hashing.verify_passphrase("river lantern copper meadoW", encoded)
+    assert not hashing.verify_passphrase("", encoded)
     for broken in ("", "plain", PASSPHRASE, encoded.replace("scrypt", "md5", 1)):
-        assert not access.verify_passphrase(PASSPHRASE, broken)
+        assert not hashing.verify_passphrase(PASSPHRASE, broken)
     # A tampered row cannot ask for an absurd amount of memory or a weak cost.
     _, _, r, p, salt, digest = encoded.split("$")
     for n in (2**30, 2**4, 3 * 2**14):
-        assert not access.verify_passphrase(
+        assert not hashing.verify_passphrase(
             PASSPHRASE, f"scrypt${n}${r}${p}${salt}${digest}"
         )
 
 
 def test_same_characters_typed_differently_verify() -> None:
-    encoded = access.hash_passphrase("café au lait, s'il vous plaît")
+    encoded = hashing.hash_passphrase("café au lait, s'il vous plaît")
     decomposed = "cafe\u0301 au lait, s'il vous plai\u0302t"
-    assert access.verify_passphrase(decomposed, encoded)
-    assert access.verify_passphrase("  café au lait, s'il vous plaît\n", encoded)
+    assert hashing.verify_passphrase(decomposed, encoded)
+    assert hashing.verify_passphrase("  café au lait, s'il vous plaît\n", encoded)
 
 
 # --- the stored passphrase --------------------------------------------------------
 
 
 def test_first_run_generates_a_passphrase_returned_only_once(store: Store) -> None:
-    generated = access.ensure_passphrase(store, env={})
+    generated = signin.ensure_passphrase(store, env={})
     assert generated is not None
-    assert len(generated) >= access.MIN_LENGTH
-    assert access.GENERATED_BITS >= 80
-    assert access.ensure_passphrase(store, env={}) is None
-    assert access.check_login(store, generated).ok
+    assert len(generated) >= hashing.MIN_LENGTH
+    assert hashing.GENERATED_BITS >= 80
+    assert signin.ensure_passphrase(store, env={}) is None
+    assert signin.check_login(store, generated).ok
     # Another store on the same file (another process, a restart) also says None.
     again = open_store(store.path)
     try:
-        assert access.ensure_passphrase(again, env={}) is None
+        assert signin.ensure_passphrase(again, env={}) is None
     finally:
         again.close()
 
 
 def test_generated_passphrases_differ(tmp_path: Path) -> None:
-    phrases = {access.generate_passphrase() for _ in range(50)}
+    phrases = {hashing.generate_passphrase() for _ in range(50)}
     assert len(phrases) == 50
     assert all(len(p.replace("-", "")) == 20 for p in phrases)
 
@@ -128,83 +130,83 @@ def test_generated_passphrases_differ(tmp_path: Path) -> None:
 def test_no_plaintext_reaches_the_database_file(tmp_path: Path) -> None:
     path = tmp_path / "pulse.db"
     store = open_store(path)
-    generated = access.ensure_passphrase(store, env={})
+    generated = signin.ensure_passphrase(store, env={})
     assert generated is not None
-    access.check_login(store, "a wrong guess for the file")
-    access.change_passphrase(store, generated, PASSPHRASE)
+    signin.check_login(store, "a wrong guess for the file")
+    signin.change_passphrase(store, generated, PASSPHRASE)
     store.close()
     raw = database_bytes(path)
-    assert access.SETTINGS_KEY.encode() in raw  # the row really is on disk
+    assert signin.SETTINGS_KEY.encode() in raw  # the row really is on disk
     for secret in (generated, PASSPHRASE, "a wrong guess for the file"):
         assert secret.encode() not in raw
         assert secret.encode("utf-16-le") not in raw
 
 
 def test_environment_variable_sets_and_overrides_the_passphrase(store: Store) -> None:
-    assert access.ensure_passphrase(store, env={}) is not None
-    assert access.ensure_passphrase(store, env={access.ENV_VAR: PASSPHRASE}) is None
-    assert access.check_login(store, PASSPHRASE).ok
+    assert signin.ensure_passphrase(store, env={}) is not None
+    assert signin.ensure_passphrase(store, env={signin.ENV_VAR: PASSPHRASE}) is None
+    assert signin.check_login(store, PASSPHRASE).ok
     unchanged = stored_hash(store)
     # Same value again: the stored hash is left as it is.
-    access.ensure_passphrase(store, env={access.ENV_VAR: PASSPHRASE})
+    signin.ensure_passphrase(store, env={signin.ENV_VAR: PASSPHRASE})
     assert stored_hash(store) == unchanged
     # A new value replaces it; the environment wins over secrets.toml.
-    access.ensure_passphrase(
+    signin.ensure_passphrase(
         store,
-        env={access.ENV_VAR: "a new configured passphrase"},
-        secrets={access.SECRETS_KEY: "the secrets file passphrase"},
+        env={signin.ENV_VAR: "a new configured passphrase"},
+        secrets={signin.SECRETS_KEY: "the secrets file passphrase"},
     )
-    assert access.check_login(store, "a new configured passphrase").ok
-    assert not access.check_login(store, PASSPHRASE).ok
+    assert signin.check_login(store, "a new configured passphrase").ok
+    assert not signin.check_login(store, PASSPHRASE).ok
 
 
 def test_secrets_provide_the_passphrase(store: Store) -> None:
-    secrets = {access.SECRETS_KEY: "the secrets file passphrase"}
-    assert access.ensure_passphrase(store, env={}, secrets=secrets) is None
-    assert access.check_login(store, "the secrets file passphrase").ok
+    secrets = {signin.SECRETS_KEY: "the secrets file passphrase"}
+    assert signin.ensure_passphrase(store, env={}, secrets=secrets) is None
+    assert signin.check_login(store, "the secrets file passphrase").ok
 
 
 def test_blank_configured_values_count_as_unset(store: Store) -> None:
-    blank = access.ensure_passphrase(
-        store, env={access.ENV_VAR: "  "}, secrets={access.SECRETS_KEY: ""}
+    blank = signin.ensure_passphrase(
+        store, env={signin.ENV_VAR: "  "}, secrets={signin.SECRETS_KEY: ""}
     )
     assert blank is not None  # generated, as on a first run
     with pytest.raises(ValueError, match="must be a string"):
-        access.ensure_passphrase(store, env={}, secrets={access.SECRETS_KEY: 1234})
+        signin.ensure_passphrase(store, env={}, secrets={signin.SECRETS_KEY: 1234})
 
 
 def test_change_needs_the_current_passphrase(store: Store) -> None:
     configure(store)
     before = stored_hash(store)
     with pytest.raises(ValueError, match="current passphrase is not right"):
-        access.change_passphrase(store, "not the passphrase", "a brand new passphrase")
+        signin.change_passphrase(store, "not the passphrase", "a brand new passphrase")
     with pytest.raises(ValueError, match="at least 12 characters"):
-        access.change_passphrase(store, PASSPHRASE, "too short")
+        signin.change_passphrase(store, PASSPHRASE, "too short")
     with pytest.raises(ValueError, match="same as the current"):
-        access.change_passphrase(store, PASSPHRASE, PASSPHRASE)
+        signin.change_passphrase(store, PASSPHRASE, PASSPHRASE)
     assert stored_hash(store) == before
-    access.change_passphrase(store, PASSPHRASE, "a brand new passphrase")
-    assert access.check_login(store, "a brand new passphrase").ok
-    assert not access.check_login(store, PASSPHRASE).ok
+    signin.change_passphrase(store, PASSPHRASE, "a brand new passphrase")
+    assert signin.check_login(store, "a brand new passphrase").ok
+    assert not signin.check_login(store, PASSPHRASE).ok
 
 
 def test_old_hash_parameters_are_upgraded_at_sign_in(store: Store) -> None:
     configure(store)
     old = stored_hash(store)
     assert old is not None and old.startswith(f"scrypt${2**14}$")
-    access.SCRYPT_N = 2**15  # restored by the autouse fixture's monkeypatch
-    assert access.check_login(store, PASSPHRASE).ok
+    hashing.SCRYPT_N = 2**15  # restored by the autouse fixture's monkeypatch
+    assert signin.check_login(store, PASSPHRASE).ok
     assert stored_hash(store).startswith(f"scrypt${2**15}$")
-    assert access.check_login(store, PASSPHRASE).ok
+    assert signin.check_login(store, PASSPHRASE).ok
 
 
 # --- rate limit -------------------------------------------------------------------
 
 
-def fail(store: Store, times: int, clock: FakeClock) -> access.LoginResult:
-    result = access.LoginResult(True, 0.0, "")
+def fail(store: Store, times: int, clock: FakeClock) -> signin.LoginResult:
+    result = signin.LoginResult(True, 0.0, "")
     for _ in range(times):
-        result = access.check_login(store, "wrong guess", now=clock)
+        result = signin.check_login(store, "wrong guess", now=clock)
         assert not result.ok
     return result
 
@@ -218,14 +220,14 @@ def test_five_failures_pause_sign_in_even_for_the_right_passphrase(
     assert fourth.retry_after_s == 0
     assert "not right" in fourth.message
     fifth = fail(store, 1, clock)
-    assert fifth.retry_after_s == access.FIRST_WAIT_S
+    assert fifth.retry_after_s == signin.FIRST_WAIT_S
     assert "try again in 30 seconds" in fifth.message
     clock.advance(29)
-    refused = access.check_login(store, PASSPHRASE, now=clock)
+    refused = signin.check_login(store, PASSPHRASE, now=clock)
     assert not refused.ok
     assert refused.retry_after_s == pytest.approx(1)
     clock.advance(1)
-    assert access.check_login(store, PASSPHRASE, now=clock).ok
+    assert signin.check_login(store, PASSPHRASE, now=clock).ok
     # Success clears the count: five more tries before the next pause.
     assert fail(store, 4, clock).retry_after_s == 0
 
@@ -235,13 +237,13 @@ def test_the_wait_doubles_and_is_capped(store: Store) -> None:
     clock = FakeClock()
     waits = []
     for _ in range(12):
-        result = access.check_login(store, "wrong guess", now=clock)
+        result = signin.check_login(store, "wrong guess", now=clock)
         waits.append(result.retry_after_s)
         clock.advance(result.retry_after_s)
     assert waits[:4] == [0, 0, 0, 0]
     assert waits[4:10] == [30, 60, 120, 240, 480, 900]
-    assert waits[10:] == [access.MAX_WAIT_S] * 2
-    assert "15 minutes" in access.check_login(store, "x", now=clock).message
+    assert waits[10:] == [signin.MAX_WAIT_S] * 2
+    assert "15 minutes" in signin.check_login(store, "x", now=clock).message
 
 
 def test_refused_tries_while_paused_do_not_extend_the_wait(store: Store) -> None:
@@ -250,9 +252,9 @@ def test_refused_tries_while_paused_do_not_extend_the_wait(store: Store) -> None
     fail(store, 5, clock)
     for _ in range(20):
         clock.advance(1)
-        access.check_login(store, "wrong guess", now=clock)
+        signin.check_login(store, "wrong guess", now=clock)
     clock.advance(10)
-    assert access.check_login(store, PASSPHRASE, now=clock).ok
+    assert signin.check_login(store, PASSPHRASE, now=clock).ok
 
 
 def test_a_new_session_or_store_does_not_reset_the_limit(store: Store) -> None:
@@ -263,11 +265,11 @@ def test_a_new_session_or_store_does_not_reset_the_limit(store: Store) -> None:
     # the same database file shares the count.
     other = open_store(store.path)
     try:
-        refused = access.check_login(other, PASSPHRASE, now=clock)
+        refused = signin.check_login(other, PASSPHRASE, now=clock)
     finally:
         other.close()
     assert not refused.ok
-    assert refused.retry_after_s == access.FIRST_WAIT_S
+    assert refused.retry_after_s == signin.FIRST_WAIT_S
 
 
 def test_a_parallel_burst_cannot_slip_past_the_count(
@@ -275,26 +277,26 @@ def test_a_parallel_burst_cannot_slip_past_the_count(
 ) -> None:
     configure(store)
     checked = []
-    real_verify = access.verify_passphrase
+    real_verify = hashing.verify_passphrase
 
     def counting_verify(passphrase: str, encoded: str) -> bool:
         checked.append(passphrase)
         return real_verify(passphrase, encoded)
 
-    monkeypatch.setattr(access, "verify_passphrase", counting_verify)
+    monkeypatch.setattr(signin, "verify_passphrase", counting_verify)
     clock = FakeClock()
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(
             pool.map(
-                lambda _: access.check_login(store, "wrong guess", now=clock),
+                lambda _: signin.check_login(store, "wrong guess", now=clock),
                 range(40),
             )
         )
     assert not any(r.ok for r in results)
     # Only five guesses were ever checked; every other try was refused unhashed.
-    assert len(checked) == access.FREE_FAILURES
-    assert sum(r.retry_after_s == 0 for r in results) == access.FREE_FAILURES - 1
-    assert access.check_login(store, PASSPHRASE, now=clock).retry_after_s > 0
+    assert len(checked) == signin.FREE_FAILURES
+    assert sum(r.retry_after_s == 0 for r in results) == signin.FREE_FAILURES - 1
+    assert signin.check_login(store, PASSPHRASE, now=clock).retry_after_s > 0
 
 
 def test_change_passphrase_is_rate_limited_too(store: Store) -> None:
@@ -302,33 +304,33 @@ def test_change_passphrase_is_rate_limited_too(store: Store) -> None:
     clock = FakeClock()
     for _ in range(5):
         with pytest.raises(ValueError):
-            access.change_passphrase(
+            signin.change_passphrase(
                 store, "wrong", "a brand new passphrase", now=clock
             )
     with pytest.raises(ValueError, match="try again in"):
-        access.change_passphrase(store, PASSPHRASE, "a brand new passphrase", now=clock)
-    assert access.check_login(store, PASSPHRASE, now=clock).retry_after_s > 0
+        signin.change_passphrase(store, PASSPHRASE, "a brand new passphrase", now=clock)
+    assert signin.check_login(store, PASSPHRASE, now=clock).retry_after_s > 0
 
 
 def test_failures_are_forgotten_after_a_quiet_day(store: Store) -> None:
     configure(store)
     clock = FakeClock()
     fail(store, 4, clock)
-    clock.advance(access.FORGET_AFTER_S + 1)
+    clock.advance(signin.FORGET_AFTER_S + 1)
     assert fail(store, 4, clock).retry_after_s == 0
 
 
 def test_unset_or_empty_attempts_are_explained(tmp_path: Path) -> None:
     store = open_store(tmp_path / "empty.db")
     try:
-        assert "No facilitator passphrase" in access.check_login(store, "x").message
+        assert "No facilitator passphrase" in signin.check_login(store, "x").message
         configure(store)
-        assert "Enter" in access.check_login(store, "   ").message
+        assert "Enter" in signin.check_login(store, "   ").message
         # Blank attempts are not counted as failures.
         clock = FakeClock()
         for _ in range(10):
-            access.check_login(store, "", now=clock)
-        assert access.check_login(store, PASSPHRASE, now=clock).ok
+            signin.check_login(store, "", now=clock)
+        assert signin.check_login(store, PASSPHRASE, now=clock).ok
     finally:
         store.close()
 
@@ -402,7 +404,7 @@ def test_guard_refuses_a_wrong_passphrase(app_store: Store) -> None:
 
 def test_guard_pause_holds_across_browser_sessions(app_store: Store) -> None:
     attacker = guarded()
-    for _ in range(access.FREE_FAILURES):
+    for _ in range(signin.FREE_FAILURES):
         sign_in(attacker, "not the passphrase")
     assert "try again in" in attacker.error[0].value
     fresh = sign_in(guarded(), PASSPHRASE)
@@ -428,10 +430,10 @@ def test_settings_page_needs_sign_in_then_changes_the_passphrase(
     assert "differ" in at.error[0].value
     change("wrong", "a brand new passphrase", "a brand new passphrase")
     assert "current passphrase is not right" in at.error[0].value
-    assert access.check_login(app_store, PASSPHRASE).ok
+    assert signin.check_login(app_store, PASSPHRASE).ok
     change(PASSPHRASE, "a brand new passphrase", "a brand new passphrase")
     assert "Passphrase changed" in at.success[0].value
-    assert access.check_login(app_store, "a brand new passphrase").ok
+    assert signin.check_login(app_store, "a brand new passphrase").ok
     assert [t.value for t in at.title] == ["Settings"]  # still signed in here
     # Sign out: back to the sign-in form.
     at.button(key="facilitator_sign_out").click().run()
@@ -441,7 +443,7 @@ def test_settings_page_needs_sign_in_then_changes_the_passphrase(
 def test_changing_the_passphrase_signs_out_other_sessions(app_store: Store) -> None:
     other = sign_in(guarded(), PASSPHRASE)
     assert "secret area" in texts(other)
-    access.change_passphrase(app_store, PASSPHRASE, "a brand new passphrase")
+    signin.change_passphrase(app_store, PASSPHRASE, "a brand new passphrase")
     other.run()
     assert "secret area" not in texts(other)
     assert "Facilitator sign-in" in texts(other)
@@ -450,9 +452,9 @@ def test_changing_the_passphrase_signs_out_other_sessions(app_store: Store) -> N
 def test_settings_page_defers_to_a_configured_passphrase(
     app_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(access.ENV_VAR, PASSPHRASE)
+    monkeypatch.setenv(signin.ENV_VAR, PASSPHRASE)
     at = sign_in(AppTest.from_file(SETTINGS_PAGE, default_timeout=30).run(), PASSPHRASE)
-    assert access.ENV_VAR in at.info[0].value
+    assert signin.ENV_VAR in at.info[0].value
     assert len(at.text_input) == 0
 
 
@@ -467,7 +469,7 @@ def test_start_up_prints_a_generated_passphrase_once(
         printed = capsys.readouterr().out
         assert printed.startswith("Facilitator passphrase (shown once): ")
         passphrase = printed.splitlines()[0].split(": ", 1)[1]
-        assert access.check_login(store, passphrase).ok
+        assert signin.check_login(store, passphrase).ok
         announce_passphrase(store)
         assert capsys.readouterr().out == ""
     finally:

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from storage import programmes, trends
+from storage import aggregates, programmes
 from storage.db import Store, open_store
 from storage.demo import build_demo
-from survey import stats
+from survey import stats, trends
 from survey.instrument import SCALE_HIGH, SCALE_LOW
 from survey.words import EVERYONE
 
@@ -24,7 +24,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, int]:
 
 @pytest.fixture(scope="module")
 def result(demo: tuple[Store, int]) -> trends.ProgrammeTrends:
-    return trends.programme_trends(*demo)
+    return aggregates.trends(*demo)
 
 
 def test_every_dimension_rose_from_first_session_to_follow_up(
@@ -128,12 +128,12 @@ def test_slopes_need_five_pulses(result: trends.ProgrammeTrends) -> None:
 def test_data_version_moves_when_a_pulse_closes(tmp_path: Path) -> None:
     store = open_store(tmp_path / "v.db")
     programme_id = build_demo(store)
-    before = trends.data_version(store, programme_id)
+    before = aggregates.data_version(store, programme_id)
     with store.read() as db:
         open_id = db.execute("SELECT id FROM pulses WHERE status='open'").fetchone()[0]
     programmes.close_pulse(store, open_id)
-    assert trends.data_version(store, programme_id) != before
-    after = trends.programme_trends(store, programme_id)
+    assert aggregates.data_version(store, programme_id) != before
+    after = aggregates.trends(store, programme_id)
     # Now closed, it is on the timeline, but its 3 answers (< k) show no figure.
     assert open_id in {p.pulse_id for p in after.pulses}
     assert after.figures[after.figures["pulse_id"] == open_id].empty
@@ -141,7 +141,7 @@ def test_data_version_moves_when_a_pulse_closes(tmp_path: Path) -> None:
 
 def test_a_programme_with_nothing_closed_gives_empty_frames(store: Store) -> None:
     programme_id = programmes.create_programme(store, "Empty", ["A", "B"])
-    result = trends.programme_trends(store, programme_id)
+    result = aggregates.trends(store, programme_id)
     assert result.figures.empty and result.agreement.empty
     assert result.changes == result.slopes == result.reliability == []
     assert result.gaps("A", "B").empty

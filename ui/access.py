@@ -14,7 +14,8 @@ from typing import Any
 
 import streamlit as st
 
-from storage import access
+from access import passphrase as hashing
+from access import signin
 from storage.db import Store
 
 # Holds the fingerprint of the passphrase this session signed in with. No
@@ -29,18 +30,18 @@ def _secrets() -> Mapping[str, Any] | None:
 def announce_passphrase(store: Store) -> None:
     """At start-up: store the configured passphrase's hash, or on the first run
     generate one and print it on the terminal, once. Never shown in the app."""
-    generated = access.ensure_passphrase(store, os.environ, _secrets())
+    generated = signin.ensure_passphrase(store, os.environ, _secrets())
     if generated is not None:
         print(
             f"Facilitator passphrase (shown once): {generated}\n"
-            f"  Change it under Settings. Lost it? Set {access.ENV_VAR} and restart.",
+            f"  Change it under Settings. Lost it? Set {signin.ENV_VAR} and restart.",
             flush=True,
         )
 
 
 def is_signed_in(store: Store) -> bool:
     signed_in = st.session_state.get(_SIGNED_IN)
-    return signed_in is not None and signed_in == access.passphrase_version(store)
+    return signed_in is not None and signed_in == signin.passphrase_version(store)
 
 
 def require_facilitator(store: Store) -> None:
@@ -54,14 +55,14 @@ def require_facilitator(store: Store) -> None:
         attempt = st.text_input(
             "Facilitator passphrase",
             type="password",
-            max_chars=access.MAX_LENGTH,
+            max_chars=hashing.MAX_LENGTH,
             autocomplete="current-password",
         )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        result = access.check_login(store, attempt)
+        result = signin.check_login(store, attempt)
         if result.ok:
-            st.session_state[_SIGNED_IN] = access.passphrase_version(store)
+            st.session_state[_SIGNED_IN] = signin.passphrase_version(store)
             st.rerun()
         st.error(result.message)
     st.caption("Answering a pulse needs no passphrase: use the join link or code.")
@@ -76,7 +77,7 @@ def sign_out_button(key: str = "facilitator_sign_out") -> None:
 
 def change_passphrase_form(store: Store) -> None:
     """Current, new and repeated passphrase; a clear message for every refusal."""
-    configured = access.configured_passphrase(os.environ, _secrets())
+    configured = signin.configured_passphrase(os.environ, _secrets())
     if configured is not None:
         st.info(
             f"The passphrase is set by {configured[1]}. Change it there and "
@@ -90,8 +91,8 @@ def change_passphrase_form(store: Store) -> None:
         new = st.text_input(
             "New passphrase",
             type="password",
-            max_chars=access.MAX_LENGTH,
-            help=f"At least {access.MIN_LENGTH} characters. "
+            max_chars=hashing.MAX_LENGTH,
+            help=f"At least {hashing.MIN_LENGTH} characters. "
             f"A few unrelated words work well.",
         )
         confirm = st.text_input("New passphrase again", type="password")
@@ -102,11 +103,11 @@ def change_passphrase_form(store: Store) -> None:
         st.error("The two new passphrases differ. Nothing was changed.")
         return
     try:
-        access.change_passphrase(store, current, new)
-    except access.PassphraseRejected as refused:
+        signin.change_passphrase(store, current, new)
+    except signin.PassphraseRejected as refused:
         st.error(f"{refused} Nothing was changed.")
     else:
-        st.session_state[_SIGNED_IN] = access.passphrase_version(store)
+        st.session_state[_SIGNED_IN] = signin.passphrase_version(store)
         st.success(
             "Passphrase changed. Other browsers signed in before are signed out."
         )

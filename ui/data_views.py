@@ -12,7 +12,8 @@ from datetime import date
 
 import streamlit as st
 
-from storage import backup, export, report, retention
+from rendering import report
+from storage import actions, aggregates, backup, export, programmes, retention
 from storage.db import Store
 
 
@@ -178,9 +179,20 @@ def report_section(store: Store, programme_id: int) -> None:
     )
     st.download_button(
         "Download the report (HTML)",
-        data=lambda: report.programme_report(store, programme_id).encode("utf-8"),
+        data=lambda: report_html(store, programme_id).encode("utf-8"),
         file_name=f"together-pulse-report-{programme_id}.html",
         mime="text/html",
         icon=":material/description:",
         key=f"report-{programme_id}",
+    )
+
+
+def report_html(store: Store, programme_id: int) -> str:
+    """The programme report, from what storage holds now."""
+    return report.render(
+        report.ReportInputs(
+            programme=programmes.get_programme(store, programme_id).name,
+            result=aggregates.trends(store, programme_id),
+            actions=actions.programme_actions(store, programme_id),
+        )
     )

@@ -13,11 +13,11 @@ from ui.access import announce_passphrase
 def shared_store() -> Store:
     """The migrated store at ``PULSE_DB`` (or ``data/pulse.db``), seeded with the
     demo programme the first time the database is empty."""
-    return _store_at(str(database_path().resolve()))
+    return store_at(str(database_path().resolve()))
 
 
 @st.cache_resource(show_spinner=False)
-def _store_at(path: str) -> Store:
+def store_at(path: str) -> Store:
     store = open_store(path)
     if seed_demo_if_empty(store):
         # Once, on the terminal: where a new user can answer straight away.

@@ -1,47 +1,45 @@
 """Streamlit parts of the Trends page: cached trends and chart specs, charts
-with downloads. The sentences and tables themselves live in storage.findings."""
+with downloads. The sentences and tables themselves live in survey.findings."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from rendering import charts
-from storage import findings, trends
+from rendering.charts.programme import trend_chart_specs
+from storage import actions, aggregates
 from storage.db import Store
-
-
-@st.cache_data(show_spinner="Computing trends…", max_entries=16)
-def cached_trends(
-    _store: Store, path: str, programme_id: int, version: tuple
-) -> trends.ProgrammeTrends:
-    """Recomputed only when the programme's data version changes."""
-    return trends.programme_trends(_store, programme_id)
+from survey import trends
+from survey.actions import markers
+from ui.resources import store_at
 
 
 def programme_trends(
     store: Store, programme_id: int
 ) -> tuple[trends.ProgrammeTrends, tuple]:
     """The trends and the data version they were computed for."""
-    version = trends.data_version(store, programme_id)
-    return cached_trends(store, store.path, programme_id, version), version
+    version = aggregates.data_version(store, programme_id)
+    return _trends(store.path, programme_id, version), version
+
+
+@st.cache_data(show_spinner="Computing trends…", max_entries=16)
+def _trends(path: str, programme_id: int, version: tuple) -> trends.ProgrammeTrends:
+    """Recomputed only when ``version`` (the programme's data version, part of
+    the cache key) changes."""
+    return aggregates.trends(store_at(path), programme_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_chart_specs(
-    _result: trends.ProgrammeTrends,
-    _markers: pd.DataFrame,
-    path: str,
-    programme_id: int,
-    version: tuple,
-    marker_labels: tuple,
-) -> dict[str, dict]:
+def chart_specs(path: str, programme_id: int, version: tuple) -> dict[str, dict]:
     """Vega-Lite specs of every trends chart, built once per data version.
 
     Building an Altair chart costs ~0.1–0.2 s (deep copies and validation);
-    a cached spec dict renders in a few milliseconds.
+    a cached spec dict renders in a few milliseconds. Actions are part of
+    ``version``, so a new action marker rebuilds them.
     """
-    return findings.trend_chart_specs(_result, _markers)
+    result = _trends(path, programme_id, version)
+    agreed = actions.programme_actions(store_at(path), programme_id)
+    return trend_chart_specs(result, markers(agreed, result.pulses))
 
 
 _DOWNLOADS = (
@@ -66,12 +64,8 @@ def chart_with_downloads(spec: dict, name: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_gap_spec(
-    _result: trends.ProgrammeTrends,
-    path: str,
-    programme_id: int,
-    version: tuple,
-    group_a: str,
-    group_b: str,
+def gap_spec(
+    path: str, programme_id: int, version: tuple, group_a: str, group_b: str
 ) -> dict:
-    return charts.gap_chart(_result.gaps(group_a, group_b), k=_result.k).to_dict()
+    result = _trends(path, programme_id, version)
+    return charts.gap_chart(result.gaps(group_a, group_b), k=result.k).to_dict()

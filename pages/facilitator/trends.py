@@ -3,8 +3,7 @@ the follow-up, per group and together, with figures an expert would accept."""
 
 import streamlit as st
 
-from storage import actions
-from storage.findings import (
+from survey.findings import (
     change_table,
     convergence_lines,
     dimensions_in,
@@ -17,9 +16,9 @@ from ui.access import require_facilitator
 from ui.pickers import programme_picker
 from ui.resources import shared_store
 from ui.trend_views import (
-    cached_chart_specs,
-    cached_gap_spec,
+    chart_specs,
     chart_with_downloads,
+    gap_spec,
     programme_trends,
 )
 
@@ -46,15 +45,7 @@ st.subheader("In a sentence")
 for line in summary_lines(result) + convergence_lines(result):
     st.markdown(f"- {line}")
 
-markers = actions.trend_markers(store, programme_id, result.pulses)
-specs = cached_chart_specs(
-    result,
-    markers,
-    store.path,
-    programme_id,
-    version,
-    tuple(markers.itertuples(index=False)),
-)
+specs = chart_specs(store.path, programme_id, version)
 for dimension in dimensions_in(result):
     label = dimension_label(dimension)
     st.subheader(label)
@@ -69,9 +60,7 @@ if len(result.groups) >= 2:
     group_b = right.selectbox("compared with", result.groups, index=1)
     if group_a != group_b:
         chart_with_downloads(
-            cached_gap_spec(
-                result, store.path, programme_id, version, group_a, group_b
-            ),
+            gap_spec(store.path, programme_id, version, group_a, group_b),
             f"gap-{group_a}-{group_b}",
         )
 

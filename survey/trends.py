@@ -1,29 +1,29 @@
-"""A programme's trends: every figure from stored aggregates, every figure safe.
+"""A programme's trends, from aggregates: every figure safe. Pure, no SQL.
 
-Dimension means come from one indexed ``GROUP BY`` over per-response scores;
-agreement and reliability from per-item sufficient statistics kept at submit
-time; changes compare the stored scores of just the pulses compared. Only
-closed pulses appear: an open pulse's results move only by the live release
-rule (DESIGN.md promise 3). Every figure passes ``results.safe_figures``.
+``storage.aggregates`` loads a programme's ``Aggregates``: score sums per
+pulse, dimension and group (one indexed ``GROUP BY``), per-item sufficient
+statistics kept at submit time, and a lookup for the scores of just the
+pulses a change compares. Only closed pulses appear: an open pulse's results
+move only by the live release rule (DESIGN.md promise 3). Every figure passes
+``figures.safe_figures``.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlite_utils import Database
 
-from storage.db import Store
-from storage.results import Figure, safe_figures
 from survey import stats
+from survey.figures import Figure, safe_figures
 from survey.instrument import SCALE_POINTS, dimension_label
 from survey.reading import change_reading
-from survey.words import EVERYONE, NOT_SAID
+from survey.words import EVERYONE
 
 MIN_PULSES_FOR_SLOPE = 5
 DAYS_PER_MONTH = 30.44
@@ -32,6 +32,7 @@ DAYS_PER_MONTH = 30.44
 @dataclass(frozen=True)
 class PulsePoint:
     pulse_id: int
+    session_id: int
     label: str
     order: int
     date: str | None
@@ -84,76 +85,81 @@ class ProgrammeTrends:
         return gap_frame(self.figures, group_a, group_b)
 
 
-def data_version(store: Store, programme_id: int) -> tuple:
-    """Changes whenever anything the trends depend on changes; cheap to compute."""
-    with store.read() as db:
-        k = db.execute(
-            "SELECT k FROM programmes WHERE id = ?", [programme_id]
-        ).fetchone()
-        pulses = db.execute(
-            "SELECT p.id, p.status, s.date, s.position, s.title, s.kind, "
-            "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
-            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
-            "WHERE s.programme_id = ? ORDER BY p.id",
-            [programme_id],
-        ).fetchall()
-        groups = db.execute(
-            "SELECT id, name FROM groups WHERE programme_id = ? ORDER BY id",
-            [programme_id],
-        ).fetchall()
-    return (k, tuple(pulses), tuple(groups))
+@dataclass(frozen=True)
+class ScoreSum:
+    """Per-response dimension scores of one pulse, dimension and group, summed."""
+
+    pulse_id: int
+    dimension: str
+    group: str
+    n: int
+    total: float
+    squares: float
 
 
-def programme_trends(store: Store, programme_id: int) -> ProgrammeTrends:
-    with store.read() as db:
-        k = db.execute(
-            "SELECT k FROM programmes WHERE id = ?", [programme_id]
-        ).fetchone()[0]
-        groups = [
-            name
-            for (name,) in db.execute(
-                "SELECT name FROM groups WHERE programme_id = ? ORDER BY position, id",
-                [programme_id],
-            )
-        ]
-        pulses = _closed_pulses(db, programme_id)
-        figures = _figures(db, pulses, k)
-        agreement = _agreement(db, pulses, figures)
-        changes = _changes(db, pulses, figures, k)
-        reliability = _reliability(db, pulses)
+@dataclass(frozen=True)
+class ItemSum:
+    """One item's answers (as scored) in one pulse and group, summed; ``complete``
+    when the respondents answered every item of the dimension."""
+
+    pulse_id: int
+    dimension: str
+    group: str
+    question_id: int
+    complete: bool
+    n: int
+    total: float
+    squares: float
+
+
+@dataclass(frozen=True)
+class CompleteScoreSum:
+    """Dimension scores of respondents who answered all ``items`` of it."""
+
+    pulse_id: int
+    dimension: str
+    items: int
+    n: int
+    total: float
+    squares: float
+
+
+ScoreLookup = Callable[[int, str], list[tuple[str, float]]]
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Everything the trends need about a programme, as storage hands it over.
+
+    ``scores(pulse_id, dimension)`` gives (group, score) pairs of one pulse,
+    fetched only for the pulses a change compares.
+    """
+
+    k: int
+    groups: list[str]
+    pulses: list[PulsePoint]
+    score_sums: list[ScoreSum]
+    item_sums: list[ItemSum]
+    complete_sums: list[CompleteScoreSum]
+    asked: dict[tuple[int, str], list[int]]
+    scores: ScoreLookup
+
+
+def programme_trends(data: Aggregates) -> ProgrammeTrends:
+    figures = _figures(data)
     return ProgrammeTrends(
-        k=k,
-        groups=groups,
-        pulses=pulses,
+        k=data.k,
+        groups=data.groups,
+        pulses=data.pulses,
         figures=figures,
-        agreement=agreement,
-        changes=changes,
-        slopes=_slopes(pulses, figures),
-        reliability=reliability,
+        agreement=_agreement(data, figures),
+        changes=_changes(data, figures),
+        slopes=_slopes(data.pulses, figures),
+        reliability=_reliability(data),
     )
 
 
 # --- pulses -------------------------------------------------------------------------
-
-
-def _closed_pulses(db: Database, programme_id: int) -> list[PulsePoint]:
-    rows = db.execute(
-        "SELECT p.id, s.title, s.date, s.kind, p.moment, "
-        "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
-        "FROM pulses p JOIN sessions s ON s.id = p.session_id "
-        "WHERE s.programme_id = ? AND p.status = 'closed' "
-        "ORDER BY s.date IS NULL, s.date, s.position, s.id, "
-        "CASE p.moment WHEN 'before' THEN 0 WHEN 'during' THEN 1 ELSE 2 END, p.id",
-        [programme_id],
-    ).fetchall()
-    return [
-        PulsePoint(pid, f"{title} · {moment}", order, when, kind, moment, n)
-        for order, (pid, title, when, kind, moment, n) in enumerate(rows)
-    ]
-
-
-def _in_clause(pulses: list[PulsePoint]) -> str:
-    return ",".join(str(int(p.pulse_id)) for p in pulses) or "NULL"
 
 
 # --- means ---------------------------------------------------------------------------
@@ -176,21 +182,13 @@ FIGURE_COLUMNS = [
 ]
 
 
-def _figures(db: Database, pulses: list[PulsePoint], k: int) -> pd.DataFrame:
-    rows = db.execute(
-        "SELECT s.pulse_id, s.dimension, coalesce(g.name, ?), count(*), "
-        "sum(s.score), sum(s.score * s.score) FROM scores s "
-        "LEFT JOIN groups g ON g.id = s.group_id "
-        f"WHERE s.pulse_id IN ({_in_clause(pulses)}) "
-        "GROUP BY s.pulse_id, s.dimension, s.group_id",
-        [NOT_SAID],
-    ).fetchall()
+def _figures(data: Aggregates) -> pd.DataFrame:
     by_pulse: dict[int, list] = defaultdict(list)
-    for pulse_id, *rest in rows:
-        by_pulse[pulse_id].append(tuple(rest))
+    for s in data.score_sums:
+        by_pulse[s.pulse_id].append((s.dimension, s.group, s.n, s.total, s.squares))
     records = []
-    for pulse in pulses:
-        for figure in safe_figures(by_pulse.get(pulse.pulse_id, []), k):
+    for pulse in data.pulses:
+        for figure in safe_figures(by_pulse.get(pulse.pulse_id, []), data.k):
             records.append(_figure_record(pulse, figure))
     return pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS)
 
@@ -253,26 +251,15 @@ def gap_frame(figures: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame
 # --- agreement -----------------------------------------------------------------------
 
 
-def _agreement(
-    db: Database, pulses: list[PulsePoint], figures: pd.DataFrame
-) -> pd.DataFrame:
+def _agreement(data: Aggregates, figures: pd.DataFrame) -> pd.DataFrame:
     """r*wg(j) per pulse, dimension and shown group, from per-item variances."""
     columns = ["pulse_label", "order", "dimension_label", "group", "rwg", "n"]
-    rows = db.execute(
-        "SELECT i.pulse_id, q.dimension, coalesce(g.name, ?), i.question_id, "
-        "sum(i.n), sum(i.total), sum(i.squares) FROM item_stats i "
-        "JOIN questions q ON q.id = i.question_id "
-        "LEFT JOIN groups g ON g.id = i.group_key "
-        f"WHERE i.pulse_id IN ({_in_clause(pulses)}) "
-        "GROUP BY i.pulse_id, q.dimension, i.group_key, i.question_id",
-        [NOT_SAID],
-    ).fetchall()
     sums: dict[tuple[int, str, str], dict[int, np.ndarray]] = defaultdict(dict)
-    for pulse_id, dimension, group, question_id, n, total, squares in rows:
-        part = np.array([n, total, squares], dtype=float)
-        for who in (group, EVERYONE):
-            key = (pulse_id, dimension, who)
-            sums[key][question_id] = sums[key].get(question_id, 0) + part
+    for item in data.item_sums:
+        part = np.array([item.n, item.total, item.squares], dtype=float)
+        for who in (item.group, EVERYONE):
+            key = (item.pulse_id, item.dimension, who)
+            sums[key][item.question_id] = sums[key].get(item.question_id, 0) + part
     records = []
     for _, shown in figures.iterrows():
         items = sums.get((shown["pulse_id"], shown["dimension"], shown["group"]), {})
@@ -299,13 +286,11 @@ def _variance(n: float, total: float, squares: float) -> float:
 # --- changes -------------------------------------------------------------------------
 
 
-def _changes(
-    db: Database, pulses: list[PulsePoint], figures: pd.DataFrame, k: int
-) -> list[Change]:
+def _changes(data: Aggregates, figures: pd.DataFrame) -> list[Change]:
     """First pulse vs the latest, and vs the follow-up, per dimension and group."""
     changes: list[Change] = []
     everyone = figures[figures["group"] == EVERYONE]
-    by_id = {p.pulse_id: p for p in pulses}
+    by_id = {p.pulse_id: p for p in data.pulses}
     for dimension, shown in everyone.groupby("dimension", sort=False):
         ordered = shown.sort_values("order")
         first = int(ordered.iloc[0]["pulse_id"])
@@ -320,25 +305,24 @@ def _changes(
             targets.append(("first → latest", latest))
         for compared, later in targets:
             changes += _compare_pulses(
-                db, figures, dimension, by_id[first], by_id[later], compared, k
+                data, figures, dimension, by_id[first], by_id[later], compared
             )
     return changes
 
 
 def _compare_pulses(
-    db: Database,
+    data: Aggregates,
     figures: pd.DataFrame,
     dimension: str,
     first: PulsePoint,
     later: PulsePoint,
     compared: str,
-    k: int,
 ) -> list[Change]:
     shown = figures[figures["dimension"] == dimension]
     groups_first = set(shown[shown["pulse_id"] == first.pulse_id]["group"])
     groups_later = set(shown[shown["pulse_id"] == later.pulse_id]["group"])
-    first_scores = _scores(db, first.pulse_id, dimension)
-    later_scores = _scores(db, later.pulse_id, dimension)
+    first_scores = _scores(data, first.pulse_id, dimension)
+    later_scores = _scores(data, later.pulse_id, dimension)
     changes = []
     for group in [EVERYONE, *sorted((groups_first & groups_later) - {EVERYONE})]:
         result = stats.compare(
@@ -352,20 +336,16 @@ def _compare_pulses(
                 first.label,
                 later.label,
                 result,
-                change_reading(result, k),
+                change_reading(result, data.k),
             )
         )
     return changes
 
 
-def _scores(db: Database, pulse_id: int, dimension: str) -> pd.DataFrame:
-    rows = db.execute(
-        "SELECT coalesce(g.name, ?), s.score FROM scores s "
-        "LEFT JOIN groups g ON g.id = s.group_id "
-        "WHERE s.pulse_id = ? AND s.dimension = ?",
-        [NOT_SAID, pulse_id, dimension],
-    ).fetchall()
-    return pd.DataFrame.from_records(rows, columns=["group", "score"])
+def _scores(data: Aggregates, pulse_id: int, dimension: str) -> pd.DataFrame:
+    return pd.DataFrame.from_records(
+        data.scores(pulse_id, dimension), columns=["group", "score"]
+    )
 
 
 def _group_values(scores: pd.DataFrame, group: str) -> np.ndarray:
@@ -393,47 +373,37 @@ def _slopes(pulses: list[PulsePoint], figures: pd.DataFrame) -> list[Slope]:
     return slopes
 
 
-def _reliability(db: Database, pulses: list[PulsePoint]) -> list[Reliability]:
+def _reliability(data: Aggregates) -> list[Reliability]:
     """Cronbach's alpha per dimension, pooled over the pulses that asked the same
     multi-item set, over complete respondents (listwise), from aggregates."""
-    asked = db.execute(
-        "SELECT pq.pulse_id, q.dimension, q.id FROM pulse_questions pq "
-        "JOIN questions q ON q.id = pq.question_id "
-        f"WHERE pq.pulse_id IN ({_in_clause(pulses)}) ORDER BY q.id",
-    ).fetchall()
-    sets: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for pulse_id, dimension, question_id in asked:
-        sets[(pulse_id, dimension)].append(question_id)
     pooled: dict[tuple[str, tuple[int, ...]], list[int]] = defaultdict(list)
-    for (pulse_id, dimension), questions in sets.items():
+    for (pulse_id, dimension), questions in data.asked.items():
         if len(questions) >= 2:
-            pooled[(dimension, tuple(questions))].append(pulse_id)
+            pooled[(dimension, tuple(sorted(questions)))].append(pulse_id)
     best: dict[str, tuple[tuple[int, ...], list[int]]] = {}
     for (dimension, questions), pulse_ids in pooled.items():
         if dimension not in best or len(pulse_ids) > len(best[dimension][1]):
             best[dimension] = (questions, pulse_ids)
     return [
-        Reliability(dimension, _pooled_alpha(db, dimension, questions, pulse_ids))
+        Reliability(dimension, _pooled_alpha(data, dimension, questions, pulse_ids))
         for dimension, (questions, pulse_ids) in best.items()
     ]
 
 
 def _pooled_alpha(
-    db: Database, dimension: str, questions: tuple[int, ...], pulse_ids: list[int]
+    data: Aggregates, dimension: str, questions: tuple[int, ...], pulse_ids: list[int]
 ) -> stats.CronbachAlpha:
-    pulse_list = ",".join(str(int(p)) for p in pulse_ids)
-    item_rows = db.execute(
-        "SELECT question_id, sum(n), sum(total), sum(squares) FROM item_stats "
-        f"WHERE complete = 1 AND pulse_id IN ({pulse_list}) GROUP BY question_id"
-    ).fetchall()
+    chosen = set(pulse_ids)
+    by_item: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(3))
+    for item in data.item_sums:
+        if item.complete and item.pulse_id in chosen:
+            by_item[item.question_id] += (item.n, item.total, item.squares)
     m = len(questions)
-    n, total, squares = db.execute(
-        "SELECT count(*), sum(score), sum(score * score) FROM scores "
-        f"WHERE dimension = ? AND items = ? AND pulse_id IN ({pulse_list})",
-        [dimension, m],
-    ).fetchone()
-    by_item = {qid: (cnt, tot, sq) for qid, cnt, tot, sq in item_rows}
-    variances = [_variance(*by_item.get(q, (0, 0.0, 0.0))) for q in questions]
+    whole = np.zeros(3)
+    for s in data.complete_sums:
+        if s.pulse_id in chosen and s.dimension == dimension and s.items == m:
+            whole += (s.n, s.total, s.squares)
+    variances = [_variance(*by_item.get(q, np.zeros(3))) for q in questions]
     # The item sum of a complete respondent is m × their dimension score.
-    total_variance = m * m * _variance(n, total or 0.0, squares or 0.0)
-    return stats.cronbach_alpha_from_variances(variances, total_variance, n)
+    total_variance = m * m * _variance(*whole)
+    return stats.cronbach_alpha_from_variances(variances, total_variance, int(whole[0]))

@@ -29,52 +29,45 @@ would each count on their own (the deployment is one process).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import math
 import os
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from secrets import choice, token_bytes
 from typing import Any
 
+from access.passphrase import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    _is_current,
+    _normalise,
+    generate_passphrase,
+    hash_passphrase,
+    verify_passphrase,
+)
+from storage import settings
 from storage.db import Store
 
 ENV_VAR = "PULSE_FACILITATOR_PASSWORD"
+
+
 SECRETS_KEY = "facilitator_password"
+
+
 SETTINGS_KEY = "facilitator_passphrase_hash"
 
-# scrypt: N = 2**17, r = 8, p = 1 is OWASP's recommended minimum (128 MiB,
-# ~0.4 s on the 2-core reference machine). Stored hashes carry their own
-# parameters, so raising these later upgrades each hash at its next sign-in.
-SCRYPT_N = 2**17
-SCRYPT_R = 8
-SCRYPT_P = 1
-SALT_BYTES = 16
-HASH_BYTES = 32
-# Bounds on parameters read back from the database, so a damaged or tampered
-# row cannot make a sign-in allocate gigabytes.
-_N_RANGE = (2**14, 2**20)
-_R_RANGE = (1, 32)
-_P_RANGE = (1, 16)
-
-MIN_LENGTH = 12
-MAX_LENGTH = 1000
 
 FREE_FAILURES = 5
-FIRST_WAIT_S = 30.0
-MAX_WAIT_S = 15 * 60.0
-# Failures long past are forgotten: a quiet day gives the count back.
-FORGET_AFTER_S = 24 * 3600.0
 
-# Generated passphrases: 5 groups of 4 from a 32-character alphabet without
-# look-alikes (no i, l, o, u) = 100 bits, e.g. ``7kq2-mx9d-p4tz-w8hc-3nvb``.
-_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-_GROUPS = 5
-_GROUP_LENGTH = 4
-GENERATED_BITS = _GROUPS * _GROUP_LENGTH * math.log2(len(_ALPHABET))
+
+FIRST_WAIT_S = 30.0
+
+
+MAX_WAIT_S = 15 * 60.0
+
+
+FORGET_AFTER_S = 24 * 3600.0
 
 
 WRONG_PASSPHRASE = "That passphrase is not right."
@@ -91,96 +84,12 @@ class LoginResult:
     message: str
 
 
-# --- hashing ----------------------------------------------------------------------
-
-
-def _normalise(passphrase: str) -> bytes:
-    """The same characters typed on any device give the same bytes (NFC), and
-    spaces picked up when copying from a terminal do not count."""
-    return unicodedata.normalize("NFC", passphrase).strip().encode("utf-8")
-
-
-def _scrypt(secret: bytes, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
-    return hashlib.scrypt(
-        secret,
-        salt=salt,
-        n=n,
-        r=r,
-        p=p,
-        maxmem=2 * 128 * n * r * p,  # OpenSSL's 32 MiB default is too small
-        dklen=dklen,
-    )
-
-
-def hash_passphrase(passphrase: str) -> str:
-    """``scrypt$n$r$p$salt_hex$hash_hex`` with a fresh random salt."""
-    salt = token_bytes(SALT_BYTES)
-    digest = _scrypt(
-        _normalise(passphrase), salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, HASH_BYTES
-    )
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
-
-
-def _parse(encoded: str) -> tuple[int, int, int, bytes, bytes] | None:
-    try:
-        scheme, n_text, r_text, p_text, salt_hex, hash_hex = encoded.split("$")
-        n, r, p = int(n_text), int(r_text), int(p_text)
-        salt, digest = bytes.fromhex(salt_hex), bytes.fromhex(hash_hex)
-    except (AttributeError, ValueError):
-        return None
-    if (
-        scheme != "scrypt"
-        or n & (n - 1)
-        or not _N_RANGE[0] <= n <= _N_RANGE[1]
-        or not _R_RANGE[0] <= r <= _R_RANGE[1]
-        or not _P_RANGE[0] <= p <= _P_RANGE[1]
-        or len(salt) < SALT_BYTES
-        or not 16 <= len(digest) <= 64
-    ):
-        return None
-    return n, r, p, salt, digest
-
-
-def verify_passphrase(passphrase: str, encoded: str) -> bool:
-    """Whether ``passphrase`` matches ``encoded``; False for malformed hashes."""
-    parsed = _parse(encoded)
-    if parsed is None or len(passphrase) > MAX_LENGTH:
-        return False
-    n, r, p, salt, digest = parsed
-    candidate = _scrypt(_normalise(passphrase), salt, n, r, p, len(digest))
-    return hmac.compare_digest(candidate, digest)
-
-
-def _is_current(encoded: str) -> bool:
-    parsed = _parse(encoded)
-    return parsed is not None and parsed[:3] == (SCRYPT_N, SCRYPT_R, SCRYPT_P)
-
-
-def generate_passphrase() -> str:
-    """A random passphrase of ``GENERATED_BITS`` (100) bits, easy to read out."""
-    return "-".join(
-        "".join(choice(_ALPHABET) for _ in range(_GROUP_LENGTH)) for _ in range(_GROUPS)
-    )
-
-
-# --- the stored passphrase --------------------------------------------------------
-
-
 def _stored_hash(store: Store) -> str | None:
-    with store.read() as db:
-        row = db.execute(
-            "SELECT value FROM settings WHERE key = ?", [SETTINGS_KEY]
-        ).fetchone()
-    return row[0] if row else None
+    return settings.get(store, SETTINGS_KEY)
 
 
 def _store_hash(store: Store, encoded: str) -> None:
-    with store.write() as db:
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [SETTINGS_KEY, encoded],
-        )
+    settings.put(store, SETTINGS_KEY, encoded)
 
 
 def passphrase_version(store: Store) -> str | None:
@@ -234,16 +143,9 @@ def ensure_passphrase(
         return None
     passphrase = generate_passphrase()
     encoded = hash_passphrase(passphrase)
-    with store.write() as db:
-        # Another process may have got there first: keep the first one.
-        inserted = db.execute(
-            "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
-            [SETTINGS_KEY, encoded],
-        ).rowcount
+    # Another process may have got there first: keep the first one.
+    inserted = settings.put_if_absent(store, SETTINGS_KEY, encoded)
     return passphrase if inserted else None
-
-
-# --- rate-limited checks ----------------------------------------------------------
 
 
 class _Limiter:
@@ -257,6 +159,8 @@ class _Limiter:
 
 
 _limiters: dict[str, _Limiter] = {}
+
+
 _limiters_lock = threading.Lock()
 
 

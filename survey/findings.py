@@ -1,7 +1,7 @@
 """What a programme's trends say, as sentences and tables.
 
 Shared by the Trends page and the downloadable report, so both say the same
-thing from the same tested figures. No Streamlit here.
+thing from the same tested figures. No Streamlit, no SQL here.
 """
 
 from __future__ import annotations
@@ -10,28 +10,10 @@ import math
 
 import pandas as pd
 
-from rendering import charts
-from storage import trends
+from survey import trends
 from survey.instrument import DIMENSIONS, dimension_label
 from survey.reading import alpha_reading, trend_reading
 from survey.words import EVERYONE
-
-
-def trend_chart_specs(
-    result: trends.ProgrammeTrends, markers: pd.DataFrame
-) -> dict[str, dict]:
-    specs: dict[str, dict] = {}
-    for dimension in dimensions_in(result):
-        label = dimension_label(dimension)
-        shown = result.figures[result.figures["dimension"] == dimension]
-        specs[f"trend-{dimension}"] = charts.trend_chart(
-            shown, markers, dimension_label=label, k=result.k
-        ).to_dict()
-        agreement = result.agreement[result.agreement["dimension_label"] == label]
-        specs[f"agreement-{dimension}"] = charts.agreement_chart(
-            agreement, dimension_label=label, k=result.k
-        ).to_dict()
-    return specs
 
 
 def dimensions_in(result: trends.ProgrammeTrends) -> list[str]:

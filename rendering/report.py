@@ -1,0 +1,98 @@
+"""A self-contained HTML report of a programme, printable on A4.
+
+The layout is a Jinja template (``templates/report.html``) with autoescaping
+on: titles, group names and action notes are typed by people and must never
+become markup. Charts are inline SVG rendered offline (vl-convert), so the
+file needs no network. Every figure comes from ``survey.trends`` and so obeys
+the same disclosure rules as the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from markupsafe import Markup
+
+from rendering import charts
+from rendering.charts.programme import trend_chart_specs
+from survey import findings
+from survey.actions import Action, markers, what_followed
+from survey.trends import ProgrammeTrends
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What the report is written from, as storage hands it over."""
+
+    programme: str
+    result: ProgrammeTrends
+    actions: list[Action]
+
+
+def render(inputs: ReportInputs, today: date | None = None) -> str:
+    """The whole report as one HTML document (no external resources)."""
+    result = inputs.result
+    context: dict[str, object] = {
+        "programme": inputs.programme,
+        "today": f"{(today or date.today()):%d %B %Y}",
+        "k": result.k,
+        "has_figures": not result.figures.empty,
+        "actions": [_action(a, result) for a in inputs.actions],
+    }
+    if not result.figures.empty:
+        context |= _figures(result, markers(inputs.actions, result.pulses))
+    return _TEMPLATES.get_template("report.html").render(context)
+
+
+def _figures(result: ProgrammeTrends, marks: pd.DataFrame) -> dict[str, object]:
+    specs = trend_chart_specs(result, marks)
+    dimensions = findings.dimensions_in(result)
+    context: dict[str, object] = {
+        "summary": findings.summary_lines(result) + findings.convergence_lines(result),
+        "trend_figures": [_svg(specs[f"trend-{d}"]) for d in dimensions],
+        "agreement_figures": [_svg(specs[f"agreement-{d}"]) for d in dimensions],
+        "change_table": _table(findings.change_table(result)),
+        "slope_table": _table(findings.slope_table(result)) if result.slopes else "",
+        "reliability_table": _table(findings.reliability_table(result)),
+        "gap_figure": None,
+    }
+    if len(result.groups) >= 2:
+        a, b = result.groups[:2]
+        gap = charts.gap_chart(result.gaps(a, b), k=result.k).to_dict()
+        context |= {"group_a": a, "group_b": b, "gap_figure": _svg(gap)}
+    return context
+
+
+def _action(action: Action, result: ProgrammeTrends) -> dict[str, str]:
+    history = "; ".join(
+        f"{u.date} {u.status}" + (f" ({u.note})" if u.note else "")
+        for u in action.updates
+    )
+    return {
+        "title": action.title,
+        "session": action.session_title or "—",
+        "status": action.status,
+        "history": history,
+        "followed": what_followed(action, result),
+    }
+
+
+def _svg(spec: dict) -> Markup:
+    # vl-convert escapes every text it draws; the SVG is safe to inline.
+    return Markup(charts.to_svg(spec))
+
+
+def _table(frame: pd.DataFrame) -> Markup:
+    # pandas escapes every cell (escape=True).
+    return Markup(frame.to_html(index=False, escape=True, border=0, na_rep="—"))

@@ -1,0 +1,80 @@
+"""Actions a programme agreed to try, and what the pulses did afterwards. Pure.
+
+Each action is tied to the session where it was agreed, so it can be drawn on
+the trends timeline and the report can say what followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from survey.instrument import dimension_label
+from survey.trends import ProgrammeTrends, PulsePoint
+from survey.words import EVERYONE
+
+ACTION_STATUSES = ("planned", "started", "done", "dropped")
+
+
+@dataclass(frozen=True)
+class ActionUpdate:
+    date: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    title: str
+    session_id: int | None
+    session_title: str | None
+    dimensions: list[str]
+    groups: list[str]
+    updates: list[ActionUpdate]
+
+    @property
+    def status(self) -> str:
+        return self.updates[-1].status if self.updates else "planned"
+
+
+def markers(agreed: Sequence[Action], pulses: Sequence[PulsePoint]) -> pd.DataFrame:
+    """Where each action sits on the trends timeline: just after the last pulse
+    of the session that agreed it (dropped actions are left off)."""
+    last_order: dict[int, float] = {}
+    for pulse in pulses:
+        last_order[pulse.session_id] = max(
+            last_order.get(pulse.session_id, -1), pulse.order
+        )
+    rows = [
+        {"label": f"Action: {a.title}", "order": last_order[a.session_id] + 0.5}
+        for a in agreed
+        if a.status != "dropped" and a.session_id in last_order
+    ]
+    return pd.DataFrame(rows, columns=["label", "order"])
+
+
+def what_followed(action: Action, result: ProgrammeTrends) -> str:
+    """The shown mean of each targeted dimension when agreed and at the latest pulse."""
+    figures = result.figures[result.figures["group"] == EVERYONE]
+    session_pulses = {
+        p.order for p in result.pulses if p.session_id == action.session_id
+    }
+    if not session_pulses:
+        return ""
+    agreed_at = max(session_pulses)
+    sentences = []
+    for dimension in action.dimensions:
+        shown = figures[figures["dimension"] == dimension].sort_values("order")
+        before = shown[shown["order"] <= agreed_at]
+        after = shown[shown["order"] > agreed_at]
+        if before.empty or after.empty:
+            continue
+        start, end = before.iloc[-1], after.iloc[-1]
+        sentences.append(
+            f"{dimension_label(dimension)}: {start['mean']:.1f} when agreed, "
+            f"{end['mean']:.1f} at {end['pulse_label']}"
+        )
+    return "Afterwards — " + "; ".join(sentences) + "." if sentences else ""
