@@ -1,15 +1,16 @@
 """A deterministic demo programme, and large synthetic databases for benchmarks.
 
 The demo mirrors the story in DESIGN.md: social workers and education officers,
-four months of sessions and a six-month follow-up. Scores rise in all three
-dimensions, the groups start apart and converge, and one pulse is left open so
-a new user can answer it on a phone straight away.
+four months of sessions and a six-month follow-up, and one pulse left open so a
+new user can answer it on a phone straight away. What really happened is a
+scenario of ``survey.scenarios`` (``story``: scores rise in all three
+dimensions and the groups converge; or no change, a constant gap, one group
+changing), so the readings can be checked against a known truth.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date
 
 from storage.actions import add_action, update_action
@@ -23,88 +24,19 @@ from storage.programmes import (
     set_pulse_status,
 )
 from storage.responses import insert_responses_bulk, scored_items
-from survey.instrument import SCALE_HIGH, SCALE_LOW, Moment
+from survey.scenarios import (
+    GROUP_SIZES,
+    SCENARIOS,
+    TIMELINE,
+    Asked,
+    draw_people,
+    pulse_answers,
+    reversed_if,
+)
 
 DEMO_NAME = "Working together for children (demo)"
 DEMO_SEED = 2026
 
-# (start, end) latent mean per dimension and group: apart at first, converging.
-_TRAJECTORIES: dict[str, dict[str, tuple[float, float]]] = {
-    "Social work": {
-        "safety": (3.3, 5.6),
-        "connection": (2.8, 5.3),
-        "purpose": (4.6, 5.9),
-    },
-    "Education": {
-        "safety": (4.5, 5.7),
-        "connection": (3.2, 5.2),
-        "purpose": (3.9, 5.8),
-    },
-}
-_GROUP_SIZES = {"Social work": 9, "Education": 8}
-
-
-@dataclass(frozen=True)
-class _PlannedSession:
-    title: str
-    kind: str
-    date: str
-    moments: tuple[Moment, ...]
-    groups: tuple[str, ...]  # who attends
-    progress: float  # 0 = first contact, 1 = follow-up
-
-
-_TIMELINE = (
-    _PlannedSession(
-        "1:1 conversations",
-        "conversations",
-        "2026-01-13",
-        ("before",),
-        ("Social work", "Education"),
-        0.0,
-    ),
-    _PlannedSession(
-        "Social work team session",
-        "group session",
-        "2026-02-03",
-        ("before", "after"),
-        ("Social work",),
-        0.15,
-    ),
-    _PlannedSession(
-        "Education team session",
-        "group session",
-        "2026-02-10",
-        ("before", "after"),
-        ("Education",),
-        0.15,
-    ),
-    _PlannedSession(
-        "Joint workshop, day 1",
-        "joint workshop",
-        "2026-03-17",
-        ("before", "during", "after"),
-        ("Social work", "Education"),
-        0.45,
-    ),
-    _PlannedSession(
-        "Joint workshop, day 2",
-        "joint workshop",
-        "2026-03-18",
-        ("during", "after"),
-        ("Social work", "Education"),
-        0.65,
-    ),
-    _PlannedSession(
-        "Six-month follow-up",
-        "follow-up",
-        "2026-10-20",
-        ("before", "after"),
-        ("Social work", "Education"),
-        1.0,
-    ),
-)
-_MOMENT_STEP = {"before": 0.0, "during": 0.04, "after": 0.08}
 _OPEN_PULSE = ("Six-month follow-up", "after")
 _NO_GROUP_SHARE = {("Joint workshop, day 1", "during"): 0.15}
 _OPEN_PULSE_SEEDED = 3  # below k: a new user sees anonymity at work
@@ -161,38 +93,45 @@ def open_demo_code(store: Store) -> str | None:
     return row[0] if row else None
 
 
-def build_demo(store: Store, *, seed: int = DEMO_SEED, name: str = DEMO_NAME) -> int:
-    """The demo programme with closed pulses, and one open pulse; returns its id."""
+def build_demo(
+    store: Store,
+    *,
+    seed: int = DEMO_SEED,
+    name: str = DEMO_NAME,
+    scenario: str = "story",
+) -> int:
+    """The demo programme with closed pulses, and one open pulse; returns its id.
+
+    ``scenario`` (one of ``survey.scenarios.SCENARIOS``) is the truth behind the
+    answers; the timeline, groups, people and attendance are the same in all.
+    """
+    if scenario not in SCENARIOS:
+        raise ValueError(
+            f"Unknown scenario {scenario!r}: use one of {', '.join(SCENARIOS)}."
+        )
     rng = random.Random(seed)
     programme_id = create_programme(
-        store, name, list(_GROUP_SIZES), k=5, expected=_GROUP_SIZES
+        store, name, list(GROUP_SIZES), k=5, expected=GROUP_SIZES
     )
     group_ids = {g.name: g.id for g in programme_groups(store, programme_id)}
-    people = {
-        group: [
-            {dim: rng.gauss(0, 0.55) for dim in ("safety", "connection", "purpose")}
-            for _ in range(size)
-        ]
-        for group, size in _GROUP_SIZES.items()
-    }
-    for planned in _TIMELINE:
+    people = draw_people(rng)
+    for planned in TIMELINE:
         session_id = add_session(
             store, programme_id, planned.title, kind=planned.kind, date=planned.date
         )
         for moment in planned.moments:
             pulse = create_pulse(store, session_id, moment)
-            progress = min(1.0, planned.progress + _MOMENT_STEP[moment])
             is_open = (planned.title, moment) == _OPEN_PULSE
-            responses = _demo_responses(
-                rng,
-                store,
-                pulse.id,
-                planned.groups,
-                group_ids,
-                people,
-                progress,
-                _NO_GROUP_SHARE.get((planned.title, moment), 0.0),
-            )
+            asked = [
+                Asked(q.id, q.dimension, q.reverse)
+                for q in pulse_questions(store, pulse.id)
+            ]
+            responses = [
+                (None if group is None else group_ids[group], answers)
+                for group, answers in pulse_answers(
+                    rng, scenario, planned, moment, asked, people
+                )
+            ]
             if is_open:
                 responses = responses[:_OPEN_PULSE_SEEDED]
             items = scored_items(store, pulse.id)
@@ -221,48 +160,6 @@ def build_demo(store: Store, *, seed: int = DEMO_SEED, name: str = DEMO_NAME) ->
 
 def _row_id(rng: random.Random) -> str:
     return f"{rng.getrandbits(64):016x}"
-
-
-def _demo_responses(
-    rng: random.Random,
-    store: Store,
-    pulse_id: int,
-    attending: tuple[str, ...],
-    group_ids: dict[str, int],
-    people: dict[str, list[dict[str, float]]],
-    progress: float,
-    no_group_share: float = 0.0,
-) -> list[tuple[int | None, dict[int, int]]]:
-    questions = pulse_questions(store, pulse_id)
-    responses: list[tuple[int | None, dict[int, int]]] = []
-    for group in attending:
-        present = [p for p in people[group] if rng.random() < 0.88]
-        for person in present:
-            answers = {}
-            for q in questions:
-                if rng.random() < 0.03:
-                    continue  # skipped: "prefer not to answer"
-                start, end = _TRAJECTORIES[group].get(q.dimension, (4.0, 5.0))
-                latent = start + (end - start) * progress + person[q.dimension]
-                answers[q.id] = _reversed_if(q.reverse, latent + rng.gauss(0, 0.7))
-            if not answers:
-                continue
-            # A few people skip the group question in one pulse: enough to show
-            # complementary suppression at work, not enough to hide the story.
-            said_group = None if rng.random() < no_group_share else group_ids[group]
-            responses.append((said_group, answers))
-    rng.shuffle(responses)
-    return responses
-
-
-def _on_scale(x: float) -> int:
-    return max(SCALE_LOW, min(SCALE_HIGH, round(x)))
-
-
-def _reversed_if(reverse: bool, value: float) -> int:
-    """What someone at ``value`` on the dimension answers to a reversed item."""
-    on_scale = _on_scale(value)
-    return SCALE_LOW + SCALE_HIGH - on_scale if reverse else on_scale
 
 
 def build_synthetic(store: Store, responses: int, *, seed: int = 7) -> int:
@@ -294,7 +191,7 @@ def build_synthetic(store: Store, responses: int, *, seed: int = 7) -> int:
             (
                 rng.choice(group_ids),
                 {
-                    q.id: _reversed_if(q.reverse, level + rng.gauss(0, 1.0))
+                    q.id: reversed_if(q.reverse, level + rng.gauss(0, 1.0))
                     for q in questions
                 },
             )

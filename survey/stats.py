@@ -167,8 +167,10 @@ def mean_ci_from_summary(
         return MeanCI(float(mean), NAN, NAN, n, confidence, TOO_FEW)
     if not sd > 1e-12:
         return MeanCI(float(mean), NAN, NAN, n, confidence, NO_VARIATION)
-    low, high = sps.t.interval(confidence, n - 1, loc=mean, scale=sd / np.sqrt(n))
-    return MeanCI(float(mean), float(low), float(high), n, confidence)
+    # special.stdtrit is scipy.stats.t.ppf without its argument checks: the
+    # same numbers, ~20x faster, which matters when trends build many figures.
+    half = float(special.stdtrit(n - 1, 0.5 + confidence / 2.0)) * sd / math.sqrt(n)
+    return MeanCI(float(mean), float(mean - half), float(mean + half), n, confidence)
 
 
 # ---------------------------------------- reliability
