@@ -59,11 +59,16 @@ def _figures(result: ProgrammeTrends, marks: pd.DataFrame) -> dict[str, object]:
     specs = trend_chart_specs(result, marks)
     dimensions = findings.dimensions_in(result)
     context: dict[str, object] = {
-        "summary": findings.summary_lines(result) + findings.convergence_lines(result),
+        "summary": findings.summary_lines(result),
+        "convergence": findings.convergence_lines(result),
+        "phases": findings.trend_lines(result),
+        "methods": findings.methods_note(result),
         "trend_figures": [_svg(specs[f"trend-{d}"]) for d in dimensions],
         "agreement_figures": [_svg(specs[f"agreement-{d}"]) for d in dimensions],
         "change_table": _table(findings.change_table(result)),
-        "slope_table": _table(findings.slope_table(result)) if result.slopes else "",
+        "phase_table": _table(findings.phase_table(result))
+        if result.of_kind("trend")
+        else "",
         "reliability_table": _table(findings.reliability_table(result)),
         "gap_figure": None,
     }

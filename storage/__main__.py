@@ -1,6 +1,7 @@
-"""Command line: ``python -m storage demo|export|backup|restore|purge``.
+"""Command line: ``python -m storage demo|findings|export|backup|restore|purge``.
 
-python -m storage demo    [--db PATH] [--responses N]
+python -m storage demo    [--db PATH] [--responses N] [--scenario S] [--seed N]
+python -m storage findings --programme ID [--db PATH] [--json]
 python -m storage export  --programme ID --out DIR [--db PATH]
 python -m storage backup  PATH [--db PATH] [--overwrite]
 python -m storage restore BACKUP [--db PATH]          (stop the app first)
@@ -14,16 +15,21 @@ mistakes: 2); nothing is written then.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+from storage import aggregates
 from storage.backup import BackupError, backup_file, restore
 from storage.db import database_path, open_store
-from storage.demo import build_demo, build_synthetic
+from storage.demo import DEMO_NAME, DEMO_SEED, build_demo, build_synthetic
 from storage.export import ExportError, write_export
+from storage.programmes import get_programme
 from storage.retention import apply_retention
+from survey import findings
+from survey.scenarios import SCENARIOS
 
 
 class CommandError(Exception):
@@ -58,6 +64,23 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--responses", type=int, default=0, help="synthetic responses to add"
     )
+    demo.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="story",
+        help="the known truth behind the answers (default: story)",
+    )
+    demo.add_argument(
+        "--seed", type=int, default=DEMO_SEED, help=f"default {DEMO_SEED}"
+    )
+    found = with_db(
+        commands.add_parser(
+            "findings",
+            help="every reading the Trends page and the report show for a programme",
+        )
+    )
+    found.add_argument("--programme", type=int, required=True, help="programme id")
+    found.add_argument("--json", action="store_true", help="one JSON array of readings")
     export = with_db(
         commands.add_parser(
             "export",
@@ -108,15 +131,34 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         started = time.perf_counter()
         store = open_store(path)
-        build_demo(store)
-        if args.responses:
-            build_synthetic(store, args.responses)
-        store.close()
+        default = args.scenario == "story" and args.seed == DEMO_SEED
+        name = DEMO_NAME if default else f"Demo: {args.scenario}, seed {args.seed}"
+        try:
+            programme_id = build_demo(
+                store, seed=args.seed, name=name, scenario=args.scenario
+            )
+            if args.responses:
+                build_synthetic(store, args.responses)
+        finally:
+            store.close()
         elapsed = time.perf_counter() - started
         print(
-            f"Demo written to {path} "
+            f"Demo ({args.scenario}, seed {args.seed}) written to {path} as "
+            f"programme {programme_id} "
             f"(+{args.responses:,} synthetic responses) in {elapsed:.1f} s"
         )
+    elif args.command == "findings":
+        store = open_store(_existing(path))
+        try:
+            get_programme(store, args.programme)  # a clear refusal if absent
+            result = aggregates.trends(store, args.programme)
+        finally:
+            store.close()
+        if args.json:
+            print(json.dumps(findings.findings_json(result), ensure_ascii=False))
+        else:
+            for reading in result.readings:
+                print(f"[{reading.kind}: {reading.claim}] {reading.text}")
     elif args.command == "export":
         store = open_store(_existing(path))
         try:

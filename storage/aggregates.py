@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from storage.db import MOMENT_ORDER, Store
 from survey.trends import (
+    AGREE_FROM,
     Aggregates,
     CompleteScoreSum,
     ItemSum,
@@ -73,11 +74,12 @@ def load(store: Store, programme_id: int) -> Aggregates:
             for row in db.query(
                 "SELECT s.pulse_id, s.dimension, coalesce(g.name, :not_said) AS "
                 "'group', count(*) AS n, sum(s.score) AS total, "
-                "sum(s.score * s.score) AS squares FROM scores s "
+                "sum(s.score * s.score) AS squares, "
+                "sum(s.score >= :agree) AS agree FROM scores s "
                 "LEFT JOIN groups g ON g.id = s.group_id "
                 f"WHERE s.pulse_id IN ({ids}) "
                 "GROUP BY s.pulse_id, s.dimension, s.group_id",
-                {"not_said": NOT_SAID},
+                {"not_said": NOT_SAID, "agree": AGREE_FROM},
             )
         ]
         item_sums = [

@@ -334,7 +334,8 @@ def cliffs_delta_interval(
     ) / (n1 * n2 * (n1 - 1) * (n2 - 1))
     var = float(max(var, 0.0))
     if var == 0.0:
-        return EffectInterval(d, NAN, NAN, confidence, NO_VARIATION)
+        reason = "complete separation: no interval" if abs(d) == 1.0 else NO_VARIATION
+        return EffectInterval(d, NAN, NAN, confidence, reason)
     z = float(sps.t.ppf(0.5 + confidence / 2.0, n1 + n2 - 2))
     root = z * math.sqrt(var) * math.sqrt((1 - d * d) ** 2 + z * z * var)
     denom = 1 - d * d + z * z * var
@@ -402,6 +403,6 @@ def wilson(count: int, n: int, confidence: float = 0.95) -> Proportion:
     p = count / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return Proportion(
-        p, max(0.0, centre - half), min(1.0, centre + half), count, n, confidence
-    )
+    low = 0.0 if count == 0 else max(0.0, centre - half)
+    high = 1.0 if count == n else min(1.0, centre + half)
+    return Proportion(p, low, high, count, n, confidence)

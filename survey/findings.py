@@ -12,7 +12,7 @@ import pandas as pd
 
 from survey import trends
 from survey.instrument import DIMENSIONS, dimension_label
-from survey.reading import alpha_reading, trend_reading
+from survey.readings import methods_note as methods
 from survey.words import EVERYONE
 
 
@@ -24,106 +24,121 @@ def dimensions_in(result: trends.ProgrammeTrends) -> list[str]:
 
 
 def summary_lines(result: trends.ProgrammeTrends) -> list[str]:
-    """Plain sentences a facilitator can read out, built from the change table."""
-    lines = []
-    overall = [c for c in result.changes if c.group == EVERYONE]
-    for change in sorted(overall, key=lambda c: -abs(c.result.hedges_g or 0)):
-        r = change.result
-        verb = "rose" if r.diff > 0 else "fell"
-        g = "" if math.isnan(r.hedges_g) else f"g = {r.hedges_g:.1f}, "
-        lines.append(
-            f"{dimension_label(change.dimension)} {verb} from {r.mean_b:.1f} to "
-            f"{r.mean_a:.1f} ({g}{change.reading}) between {change.first} and "
-            f"{change.later}."
-        )
-    return lines
+    """What changed for everyone, from first to follow-up first: sentences a
+    facilitator can read out, each naming its two pulses and its interval."""
+    overall = [r for r in result.of_kind("change") if r.group == EVERYONE]
+    overall.sort(key=lambda r: "(follow-up)" not in r.compared)
+    return [r.text for r in overall]
 
 
 def convergence_lines(result: trends.ProgrammeTrends) -> list[str]:
-    """Did the first two groups converge? First vs last shown gap per dimension."""
-    if len(result.groups) < 2:
-        return []
-    a, b = result.groups[:2]
-    gaps = result.gaps(a, b)
-    lines = []
-    for label, shown in gaps.groupby("dimension_label", sort=False):
-        ordered = shown.sort_values("order")
-        if len(ordered) < 2:
-            continue
-        first, last = ordered.iloc[0], ordered.iloc[-1]
-        verb = "narrowed" if abs(last["gap"]) < abs(first["gap"]) else "widened"
-        lines.append(
-            f"{label}: the gap between {a} and {b} {verb} from "
-            f"{first['gap']:+.1f} ({_clarity(first)}) at {first['pulse_label']} to "
-            f"{last['gap']:+.1f} ({_clarity(last)}) at {last['pulse_label']}."
-        )
-    return lines
+    """Did the first two groups converge? From the change in the gap."""
+    return [r.text for r in result.of_kind("gap")]
 
 
-def _clarity(gap: pd.Series) -> str:
-    if math.isnan(gap["low"]):
-        return "uncertain"
-    return "a clear difference" if gap["low"] > 0 or gap["high"] < 0 else "not clear"
+def trend_lines(result: trends.ProgrammeTrends) -> list[str]:
+    return [r.text for r in result.of_kind("trend")]
+
+
+def methods_note(result: trends.ProgrammeTrends) -> list[str]:
+    """The short methods note shown wherever readings appear."""
+    return methods(result.readings) + [
+        "Agreement (r*wg(j)) is drawn against random answering; the tooltip also "
+        "gives it against a slightly lenient answering pattern (LeBreton & Senter "
+        "2008), which is stricter, and the level random answering reaches at that "
+        "number of people and items (grey ticks): only values above it suggest "
+        "agreement.",
+    ]
+
+
+def findings_json(result: trends.ProgrammeTrends) -> list[dict]:
+    """Every reading of the Trends page and the report, as JSON objects."""
+    return [r.to_json() for r in result.readings]
 
 
 def change_table(result: trends.ProgrammeTrends) -> pd.DataFrame:
     rows = []
-    for change in result.changes:
-        r = change.result
+    for r in result.of_kind("change"):
+        delta = result.deltas.get((r.dimension, r.group, r.compared))
         rows.append(
             {
-                "Dimension": dimension_label(change.dimension),
-                "Group": change.group,
-                "Compared": change.compared,
-                "From": f"{r.mean_b:.2f} (n={r.n_b})",
-                "To": f"{r.mean_a:.2f} (n={r.n_a})",
-                "Change [95% CI]": _with_interval(r.diff, r.low, r.high),
-                "Hedges g": _number(r.hedges_g),
-                "Cliff's δ": _number(r.cliffs_delta),
-                "p (Welch)": _p(r.p_welch),
-                "p (Mann–Whitney)": _p(r.p_mannwhitney),
-                "Reading": change.reading,
+                "Dimension": dimension_label(r.dimension),
+                "Group": r.group,
+                "Compared": r.compared,
+                "From": f"{r.mean_first:.2f} (n={r.n_first})",
+                "To": f"{r.mean_later:.2f} (n={r.n_later})",
+                "Change [95% CI]": _with_interval(r.estimate, r.low, r.high),
+                "Holm-adjusted p": _p(r.p_holm),
+                "Size (Hedges g [95% CI])": r.size,
+                "Cliff's δ [95% CI]": _effect(delta),
+                "Share who agree (5–7)": _shares(result, r),
+                "Reading": r.claim,
             }
         )
     return pd.DataFrame(rows)
 
 
-def slope_table(result: trends.ProgrammeTrends) -> pd.DataFrame:
+def phase_table(result: trends.ProgrammeTrends) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Dimension": dimension_label(s.dimension),
-                "Pulses": s.pulses,
-                "Change per month [95% CI]": _with_interval(
-                    s.per_month.slope, s.per_month.low, s.per_month.high
-                ),
-                "Mann–Kendall p": _p(s.per_month.p),
-                "Reading": trend_reading(s.per_month),
+                "Dimension": dimension_label(r.dimension),
+                "Compared": r.compared,
+                "Means": f"{r.mean_first:.2f} → {r.mean_later:.2f}",
+                "Difference [95% CI]": _with_interval(r.estimate, r.low, r.high),
+                "Holm-adjusted p": _p(r.p_holm),
+                "Reading": r.claim,
             }
-            for s in result.slopes
+            for r in result.of_kind("trend")
         ]
     )
 
 
 def reliability_table(result: trends.ProgrammeTrends) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
+    rows = []
+    for r in result.of_kind("reliability"):
+        within = result.reliability.get(r.dimension)
+        alpha = within.alpha if within else None
+        rows.append(
             {
                 "Dimension": dimension_label(r.dimension),
-                "Items": r.alpha.k,
-                "Complete responses": r.alpha.n,
-                "Cronbach's α [95% CI]": _with_interval(
-                    r.alpha.alpha, r.alpha.low, r.alpha.high
-                ),
-                "Reading": alpha_reading(r.alpha),
+                "Items": alpha.k if alpha else "—",
+                "Pulses": within.pulses if within else 0,
+                "Complete responses": within.responses if within else 0,
+                "α within pulses [95% CI]": _with_interval(r.estimate, r.low, r.high)
+                + (" (approximate)" if within and within.note else ""),
+                "Reading": r.claim,
             }
-            for r in result.reliability
+        )
+    return pd.DataFrame(rows)
+
+
+def _shares(result: trends.ProgrammeTrends, r) -> str:
+    figures = result.figures
+    parts = []
+    for pulse_id in (r.first_id, r.later_id):
+        row = figures[
+            (figures["pulse_id"] == pulse_id)
+            & (figures["dimension"] == r.dimension)
+            & (figures["group"] == r.group)
         ]
-    )
+        if row.empty:
+            return "—"
+        f = row.iloc[0]
+        parts.append(
+            f"{f['agree_share']:.0%} [{f['agree_low']:.0%}–{f['agree_high']:.0%}]"
+        )
+    return " → ".join(parts)
 
 
-def _number(value: float) -> str:
-    return "—" if value is None or math.isnan(value) else f"{value:+.2f}"
+def _effect(effect) -> str:
+    if effect is None:
+        return "—"
+    if math.isnan(effect.estimate):
+        return f"— ({effect.reason})" if effect.reason else "—"
+    if math.isnan(effect.low):
+        return f"{effect.estimate:+.2f} ({effect.reason})"
+    return f"{effect.estimate:+.2f} [{effect.low:+.2f}, {effect.high:+.2f}]"
 
 
 def _p(value: float) -> str:
@@ -133,8 +148,8 @@ def _p(value: float) -> str:
 
 
 def _with_interval(value: float, low: float, high: float) -> str:
-    if math.isnan(value):
+    if value is None or math.isnan(value):
         return "—"
-    if math.isnan(low) or math.isnan(high):
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
         return f"{value:+.2f} [interval not available]"
     return f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"

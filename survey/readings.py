@@ -110,6 +110,8 @@ class Reading:
     mean_later: float = NAN
     n_first: int = 0
     n_later: int = 0
+    first_id: int = -1
+    later_id: int = -1
 
     def to_json(self) -> dict:
         out = asdict(self)
@@ -164,7 +166,7 @@ class Pair:
 
     first: Pulse
     later: Pulse
-    target: str  # "follow-up" | "end of programme"
+    target: str  # "follow-up" | "last like pulse before the follow-up"
     groups: frozenset[str]
     why: str
 
@@ -199,7 +201,10 @@ def comparable_pairs(
     chosen: set[int] = set()
     for target, pool in (
         ("follow-up", [p for p in later if p.is_follow_up]),
-        ("end of programme", [p for p in later if not p.is_follow_up]),
+        (
+            "last like pulse before the follow-up",
+            [p for p in later if not p.is_follow_up],
+        ),
     ):
         same_moment = [p for p in pool if p.moment == first.moment]
         pick = (same_moment or pool or [None])[-1]
@@ -207,21 +212,23 @@ def comparable_pairs(
             continue
         chosen.add(pick.pulse_id)
         groups = groups_of[first.pulse_id]
-        pairs.append(Pair(first, pick, target, groups, _why(first, pick, form, groups)))
+        pairs.append(Pair(first, pick, target, groups, _why(first, pick, form)))
     return pairs
 
 
-def _why(first: Pulse, later: Pulse, form: tuple[str, ...], groups: frozenset) -> str:
+def _weighting(group: str, groups: frozenset[str]) -> str:
+    if group != EVERYONE or len(groups) < 2:
+        return ""
+    return f"; everyone = the mean of {' and '.join(sorted(groups))}, weighted equally"
+
+
+def _why(first: Pulse, later: Pulse, form: tuple[str, ...]) -> str:
     items = f"the same {len(form)} item{'s' if len(form) != 1 else ''}"
     if first.moment == later.moment:
         moment = f"both {first.moment} a session"
     else:
         moment = f"moments differ ({first.moment} vs {later.moment}): no like pair"
-    if len(groups) >= 2:
-        who = "everyone = " + " and ".join(sorted(groups)) + " weighted equally"
-    else:
-        who = "one shown group"
-    return f"{items}, {moment}, {who}"
+    return f"{items}, {moment}"
 
 
 # ---------------------------------------------------------------- contrasts
@@ -306,6 +313,22 @@ def _over(weights: Sequence[float], cells: Sequence) -> Contrast:
     )
 
 
+def _unclear(c: Contrast, p_holm: float, family: int, what: str) -> str:
+    """Why a reading is not clear, without contradicting the interval shown."""
+    if math.isnan(c.low):
+        return f"no clear {what} ({c.reason})"
+    if c.clear:
+        return (
+            f"not clear once the {family} comparisons read together are allowed "
+            f"for (Holm-adjusted p {_p(p_holm)}), though this interval alone "
+            "excludes zero"
+        )
+    return (
+        f"no clear {what} — the interval allows no change as well as a change "
+        "worth noticing"
+    )
+
+
 def _interval(c: Contrast) -> str:
     if math.isnan(c.low):
         return f"{c.estimate:+.2f} (no interval: {c.reason})"
@@ -352,38 +375,39 @@ def change_readings(
             "improved": "improved",
             "declined": "declined",
             "similar": f"stayed within ±{MARGIN} points (equivalence test)",
-            "unclear": "no clear change — the interval allows no change as well as "
-            "a change worth noticing",
+            "unclear": _unclear(c, p_holm, len(raw), "change"),
         }[claim]
         compared = f"{pair.first.label} → {pair.later.label} ({pair.target})"
         text = (
             f"{label}, {who}: {verdict}. Mean {a.mean:.2f} at {pair.first.label}, "
             f"{b.mean:.2f} at {pair.later.label}; change {_interval(c)}, "
-            f"Holm-adjusted p {_p(p_holm)} (1 of {len(raw)} changes); {size}. "
-            f"Compared because: {pair.why}."
+            f"Holm-adjusted p {_p(p_holm)} over the {len(raw)} changes; {size}. "
+            f"Compared because: {pair.why}{_weighting(group, pair.groups)}."
         )
         readings.append(
             Reading(
-                "change",
-                dimension,
-                group,
-                claim,
-                text,
-                compared,
-                c.estimate,
-                c.low,
-                c.high,
-                c.p,
-                p_holm,
-                len(raw),
-                size,
-                pair.first.label,
-                pair.later.label,
-                a.mean,
-                b.mean,
-                a.n,
-                b.n,
-            )  # fmt: skip
+                kind="change",
+                dimension=dimension,
+                group=group,
+                claim=claim,
+                text=text,
+                compared=compared,
+                estimate=c.estimate,
+                low=c.low,
+                high=c.high,
+                p=c.p,
+                p_holm=p_holm,
+                family=len(raw),
+                size=size,
+                first=pair.first.label,
+                later=pair.later.label,
+                mean_first=a.mean,
+                mean_later=b.mean,
+                n_first=a.n,
+                n_later=b.n,
+                first_id=pair.first.pulse_id,
+                later_id=pair.later.pulse_id,
+            )
         )
     return readings
 
@@ -427,36 +451,36 @@ def gap_readings(
             "reversed": "the gap reversed (each gap clear, in opposite directions)",
             "similar": f"the gap stayed within ±{MARGIN} points of where it was "
             "(equivalence test)",
-            "unclear": "no clear change in the gap — the interval allows no change "
-            "as well as a change worth noticing",
+            "unclear": _unclear(change, p_holm, len(raw), "change in the gap"),
         }[claim]
         text = (
             f"{dimension_label(dimension)}: {verdict}. {group_a} − {group_b} was "
             f"{_interval(first)} at {pair.first.label} and {_interval(later)} at "
             f"{pair.later.label}; change in the gap {_interval(change)}, "
-            f"Holm-adjusted p {_p(p_holm)} (1 of {len(raw)} gap changes). "
+            f"Holm-adjusted p {_p(p_holm)} over the {len(raw)} gap changes. "
             f"Compared because: {pair.why}."
         )
         readings.append(
             Reading(
-                "gap",
-                dimension,
-                f"{group_a} − {group_b}",
-                claim,
-                text,
-                f"{pair.first.label} → {pair.later.label} ({pair.target})",
-                change.estimate,
-                change.low,
-                change.high,
-                change.p,
-                p_holm,
-                len(raw),
-                "",
-                pair.first.label,
-                pair.later.label,
-                first.estimate,
-                later.estimate,
-            )  # fmt: skip
+                kind="gap",
+                dimension=dimension,
+                group=f"{group_a} − {group_b}",
+                claim=claim,
+                text=text,
+                compared=f"{pair.first.label} → {pair.later.label} ({pair.target})",
+                estimate=change.estimate,
+                low=change.low,
+                high=change.high,
+                p=change.p,
+                p_holm=p_holm,
+                family=len(raw),
+                first=pair.first.label,
+                later=pair.later.label,
+                mean_first=first.estimate,
+                mean_later=later.estimate,
+                first_id=pair.first.pulse_id,
+                later_id=pair.later.pulse_id,
+            )
         )
     return readings
 
@@ -588,7 +612,7 @@ def trend_readings(
         verdict = {
             "rising": "higher",
             "falling": "lower",
-            "unclear": "no clear difference",
+            "unclear": _unclear(c, p_holm, len(raw), "difference"),
         }[claim]
         basis = (
             " and ".join(who) + " weighted equally" if who != [EVERYONE] else "everyone"
@@ -596,30 +620,29 @@ def trend_readings(
         text = (
             f"{dimension_label(dimension)}, {name_b} against {name_a}: {verdict} "
             f"({mean_b:.2f} against {mean_a:.2f}); difference {_interval(c)}, "
-            f"Holm-adjusted p {_p(p_holm)} (1 of {len(raw)} phase contrasts); "
+            f"Holm-adjusted p {_p(p_holm)} over the {len(raw)} phase contrasts; "
             f"{basis}, same items only, each phase counting no more people than "
             "its largest pulse."
         )
         readings.append(
             Reading(
-                "trend",
-                dimension,
-                EVERYONE,
-                claim,
-                text,
-                f"{name_a} → {name_b}",
-                c.estimate,
-                c.low,
-                c.high,
-                c.p,
-                p_holm,
-                len(raw),
-                "",
-                name_a,
-                name_b,
-                mean_a,
-                mean_b,
-            )  # fmt: skip
+                kind="trend",
+                dimension=dimension,
+                group=EVERYONE,
+                claim=claim,
+                text=text,
+                compared=f"{name_a} → {name_b}",
+                estimate=c.estimate,
+                low=c.low,
+                high=c.high,
+                p=c.p,
+                p_holm=p_holm,
+                family=len(raw),
+                first=name_a,
+                later=name_b,
+                mean_first=mean_a,
+                mean_later=mean_b,
+            )
         )
     return readings
 

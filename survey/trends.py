@@ -11,22 +11,23 @@ move only by the live release rule (DESIGN.md promise 3). Every figure passes
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from survey import stats
+from survey.agreement import random_answering_band, rwg_j_star_against
+from survey.contrasts import EffectInterval, cliffs_delta_interval, wilson
 from survey.figures import Figure, safe_figures
 from survey.instrument import SCALE_POINTS, dimension_label
-from survey.reading import change_reading
+from survey.readings import Cell, Pulse, Reading, programme_readings
+from survey.reliability import PulseItems, WithinAlpha, within_pulse_alpha
 from survey.words import EVERYONE
 
-MIN_PULSES_FOR_SLOPE = 5
-DAYS_PER_MONTH = 30.44
+AGREE_FROM = 5  # "share who agree": a dimension score of 5 (somewhat agree) or more
 
 
 @dataclass(frozen=True)
@@ -46,43 +47,28 @@ class PulsePoint:
 
 
 @dataclass(frozen=True)
-class Change:
-    dimension: str
-    group: str
-    compared: str  # e.g. "first → follow-up"
-    first: str
-    later: str
-    result: stats.Comparison
-    reading: str
-
-
-@dataclass(frozen=True)
-class Slope:
-    dimension: str
-    per_month: stats.Trend
-    pulses: int
-
-
-@dataclass(frozen=True)
-class Reliability:
-    dimension: str
-    alpha: stats.CronbachAlpha
-
-
-@dataclass(frozen=True)
 class ProgrammeTrends:
+    """Shown figures and every reading in words (``survey.readings``).
+
+    ``deltas`` holds Cliff's delta with its interval for each group-level
+    change reading, keyed by (dimension, group, compared).
+    """
+
     k: int
     groups: list[str]
     pulses: list[PulsePoint]
     figures: pd.DataFrame
     agreement: pd.DataFrame
-    changes: list[Change] = field(default_factory=list)
-    slopes: list[Slope] = field(default_factory=list)
-    reliability: list[Reliability] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    deltas: dict[tuple[str, str, str], EffectInterval] = field(default_factory=dict)
+    reliability: dict[str, WithinAlpha] = field(default_factory=dict)
 
     def gaps(self, group_a: str, group_b: str) -> pd.DataFrame:
         """Group a minus group b per pulse and dimension, where both are shown."""
         return gap_frame(self.figures, group_a, group_b)
+
+    def of_kind(self, kind: str) -> list[Reading]:
+        return [r for r in self.readings if r.kind == kind]
 
 
 @dataclass(frozen=True)
@@ -95,6 +81,7 @@ class ScoreSum:
     n: int
     total: float
     squares: float
+    agree: int = 0  # scores of AGREE_FROM or more
 
 
 @dataclass(frozen=True)
@@ -147,16 +134,46 @@ class Aggregates:
 
 def programme_trends(data: Aggregates) -> ProgrammeTrends:
     figures = _figures(data)
+    reliability = _reliability(data)
+    readings = programme_readings(
+        _reading_pulses(data), _cells(figures), data.groups, reliability
+    )
     return ProgrammeTrends(
         k=data.k,
         groups=data.groups,
         pulses=data.pulses,
         figures=figures,
         agreement=_agreement(data, figures),
-        changes=_changes(data, figures),
-        slopes=_slopes(data.pulses, figures),
-        reliability=_reliability(data),
+        readings=readings,
+        deltas=_deltas(data, readings),
+        reliability=reliability,
     )
+
+
+def _reading_pulses(data: Aggregates) -> list[Pulse]:
+    return [
+        Pulse(
+            p.pulse_id,
+            p.label,
+            p.order,
+            p.session_kind,
+            p.moment,
+            p.date,
+            {
+                dimension: tuple(sorted(questions))
+                for (pulse_id, dimension), questions in data.asked.items()
+                if pulse_id == p.pulse_id
+            },
+        )
+        for p in data.pulses
+    ]
+
+
+def _cells(figures: pd.DataFrame) -> list[Cell]:
+    return [
+        Cell(int(r.pulse_id), str(r.dimension), str(r.group), int(r.n), r.mean, r.sd)
+        for r in figures.itertuples(index=False)
+    ]
 
 
 # --- pulses -------------------------------------------------------------------------
@@ -179,6 +196,10 @@ FIGURE_COLUMNS = [
     "sd",
     "low",
     "high",
+    "agree",
+    "agree_share",
+    "agree_low",
+    "agree_high",
 ]
 
 
@@ -186,14 +207,22 @@ def _figures(data: Aggregates) -> pd.DataFrame:
     by_pulse: dict[int, list] = defaultdict(list)
     for s in data.score_sums:
         by_pulse[s.pulse_id].append((s.dimension, s.group, s.n, s.total, s.squares))
+    agree: dict[tuple[int, str, str], int] = defaultdict(int)
+    for s in data.score_sums:
+        agree[(s.pulse_id, s.dimension, s.group)] += s.agree
+        agree[(s.pulse_id, s.dimension, EVERYONE)] += s.agree
     records = []
     for pulse in data.pulses:
         for figure in safe_figures(by_pulse.get(pulse.pulse_id, []), data.k):
-            records.append(_figure_record(pulse, figure))
+            count = agree[(pulse.pulse_id, figure.dimension, figure.group)]
+            records.append(_figure_record(pulse, figure, count))
     return pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS)
 
 
-def _figure_record(pulse: PulsePoint, figure: Figure) -> dict:
+def _figure_record(pulse: PulsePoint, figure: Figure, agree: int) -> dict:
+    # Only shown figures (n >= k, complementary suppression) reach here, so the
+    # share who agree is about the same responses as the mean beside it.
+    share = wilson(agree, figure.n)
     return {
         "pulse_id": pulse.pulse_id,
         "order": pulse.order,
@@ -208,6 +237,10 @@ def _figure_record(pulse: PulsePoint, figure: Figure) -> dict:
         "sd": figure.sd,
         "low": figure.low,
         "high": figure.high,
+        "agree": agree,
+        "agree_share": share.share,
+        "agree_low": share.low,
+        "agree_high": share.high,
     }
 
 
@@ -252,8 +285,13 @@ def gap_frame(figures: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame
 
 
 def _agreement(data: Aggregates, figures: pd.DataFrame) -> pd.DataFrame:
-    """r*wg(j) per pulse, dimension and shown group, from per-item variances."""
-    columns = ["pulse_label", "order", "dimension_label", "group", "rwg", "n"]
+    """r*wg(j) per pulse, dimension and shown group, from per-item variances
+    (item-wise), against the uniform and a slightly skewed null, with the band
+    that random answering reaches at that n and number of items."""
+    columns = [
+        "pulse_label", "order", "dimension_label", "group", "rwg", "n",
+        "rwg_skewed", "random_band",
+    ]  # fmt: skip
     sums: dict[tuple[int, str, str], dict[int, np.ndarray]] = defaultdict(dict)
     for item in data.item_sums:
         part = np.array([item.n, item.total, item.squares], dtype=float)
@@ -264,6 +302,7 @@ def _agreement(data: Aggregates, figures: pd.DataFrame) -> pd.DataFrame:
     for _, shown in figures.iterrows():
         items = sums.get((shown["pulse_id"], shown["dimension"], shown["group"]), {})
         variances = [_variance(*parts) for parts in items.values()]
+        known = [v for v in variances if not math.isnan(v)]
         records.append(
             {
                 "pulse_label": shown["pulse_label"],
@@ -272,6 +311,12 @@ def _agreement(data: Aggregates, figures: pd.DataFrame) -> pd.DataFrame:
                 "group": shown["group"],
                 "rwg": stats.rwg_j_star_from_variances(variances, SCALE_POINTS),
                 "n": shown["n"],
+                "rwg_skewed": rwg_j_star_against(
+                    variances, SCALE_POINTS, "slight skew"
+                ),
+                "random_band": random_answering_band(
+                    int(shown["n"]), max(1, len(known)), SCALE_POINTS
+                ),
             }
         )
     return pd.DataFrame.from_records(records, columns=columns)
@@ -283,127 +328,78 @@ def _variance(n: float, total: float, squares: float) -> float:
     return max(0.0, (squares - total * total / n) / (n - 1))
 
 
-# --- changes -------------------------------------------------------------------------
+# --- ordinal effect sizes for group changes -----------------------------------------
 
 
-def _changes(data: Aggregates, figures: pd.DataFrame) -> list[Change]:
-    """First pulse vs the latest, and vs the follow-up, per dimension and group."""
-    changes: list[Change] = []
-    everyone = figures[figures["group"] == EVERYONE]
-    by_id = {p.pulse_id: p for p in data.pulses}
-    for dimension, shown in everyone.groupby("dimension", sort=False):
-        ordered = shown.sort_values("order")
-        first = int(ordered.iloc[0]["pulse_id"])
-        latest = int(ordered.iloc[-1]["pulse_id"])
-        follow_ups = [
-            int(pid) for pid in ordered["pulse_id"] if by_id[int(pid)].is_follow_up
-        ]
-        targets = []
-        if follow_ups and follow_ups[-1] != first:
-            targets.append(("first → follow-up", follow_ups[-1]))
-        if latest != first and (not follow_ups or latest != follow_ups[-1]):
-            targets.append(("first → latest", latest))
-        for compared, later in targets:
-            changes += _compare_pulses(
-                data, figures, dimension, by_id[first], by_id[later], compared
-            )
-    return changes
+def _deltas(
+    data: Aggregates, readings: list[Reading]
+) -> dict[tuple[str, str, str], EffectInterval]:
+    """Cliff's delta (later vs first) with its interval for each group change.
 
+    Reads the scores of just the two pulses compared, for groups shown in
+    both (so n >= k each). "Everyone" is a mean of group means, which has no
+    single ordinal counterpart, so it gets none.
+    """
+    out: dict[tuple[str, str, str], EffectInterval] = {}
+    cache: dict[tuple[int, str], list[tuple[str, float]]] = {}
 
-def _compare_pulses(
-    data: Aggregates,
-    figures: pd.DataFrame,
-    dimension: str,
-    first: PulsePoint,
-    later: PulsePoint,
-    compared: str,
-) -> list[Change]:
-    shown = figures[figures["dimension"] == dimension]
-    groups_first = set(shown[shown["pulse_id"] == first.pulse_id]["group"])
-    groups_later = set(shown[shown["pulse_id"] == later.pulse_id]["group"])
-    first_scores = _scores(data, first.pulse_id, dimension)
-    later_scores = _scores(data, later.pulse_id, dimension)
-    changes = []
-    for group in [EVERYONE, *sorted((groups_first & groups_later) - {EVERYONE})]:
-        result = stats.compare(
-            _group_values(later_scores, group), _group_values(first_scores, group)
-        )
-        changes.append(
-            Change(
-                dimension,
-                group,
-                compared,
-                first.label,
-                later.label,
-                result,
-                change_reading(result, data.k),
-            )
-        )
-    return changes
+    def scores(pulse_id: int, dimension: str, group: str) -> list[float]:
+        key = (pulse_id, dimension)
+        if key not in cache:
+            cache[key] = data.scores(pulse_id, dimension)
+        return [score for g, score in cache[key] if g == group]
 
-
-def _scores(data: Aggregates, pulse_id: int, dimension: str) -> pd.DataFrame:
-    return pd.DataFrame.from_records(
-        data.scores(pulse_id, dimension), columns=["group", "score"]
-    )
-
-
-def _group_values(scores: pd.DataFrame, group: str) -> np.ndarray:
-    if group == EVERYONE:
-        return scores["score"].to_numpy(dtype=float)
-    return scores[scores["group"] == group]["score"].to_numpy(dtype=float)
-
-
-# --- slopes and reliability ---------------------------------------------------------
-
-
-def _slopes(pulses: list[PulsePoint], figures: pd.DataFrame) -> list[Slope]:
-    """Theil–Sen over the pulse means (per month), with Mann–Kendall p."""
-    slopes = []
-    everyone = figures[(figures["group"] == EVERYONE) & figures["date"].notna()]
-    for dimension, shown in everyone.groupby("dimension", sort=False):
-        if len(shown) < MIN_PULSES_FOR_SLOPE:
+    for r in readings:
+        if r.kind != "change" or r.group == EVERYONE:
             continue
-        months = [
-            date.fromisoformat(d).toordinal() / DAYS_PER_MONTH for d in shown["date"]
-        ]
-        slopes.append(
-            Slope(dimension, stats.trend(months, shown["mean"].to_numpy()), len(shown))
+        out[(r.dimension, r.group, r.compared)] = cliffs_delta_interval(
+            scores(r.later_id, r.dimension, r.group),
+            scores(r.first_id, r.dimension, r.group),
         )
-    return slopes
+    return out
 
 
-def _reliability(data: Aggregates) -> list[Reliability]:
-    """Cronbach's alpha per dimension, pooled over the pulses that asked the same
-    multi-item set, over complete respondents (listwise), from aggregates."""
-    pooled: dict[tuple[str, tuple[int, ...]], list[int]] = defaultdict(list)
-    for (pulse_id, dimension), questions in data.asked.items():
+# --- reliability within pulses --------------------------------------------------------
+
+
+def _reliability(data: Aggregates) -> dict[str, WithinAlpha]:
+    """Cronbach's alpha per dimension within pulses (survey.reliability), over
+    the pulses that asked the dimension's usual multi-item set, each with at
+    least k complete respondents."""
+    forms: dict[str, Counter] = defaultdict(Counter)
+    for (_, dimension), questions in data.asked.items():
         if len(questions) >= 2:
-            pooled[(dimension, tuple(sorted(questions)))].append(pulse_id)
-    best: dict[str, tuple[tuple[int, ...], list[int]]] = {}
-    for (dimension, questions), pulse_ids in pooled.items():
-        if dimension not in best or len(pulse_ids) > len(best[dimension][1]):
-            best[dimension] = (questions, pulse_ids)
-    return [
-        Reliability(dimension, _pooled_alpha(data, dimension, questions, pulse_ids))
-        for dimension, (questions, pulse_ids) in best.items()
-    ]
-
-
-def _pooled_alpha(
-    data: Aggregates, dimension: str, questions: tuple[int, ...], pulse_ids: list[int]
-) -> stats.CronbachAlpha:
-    chosen = set(pulse_ids)
-    by_item: dict[int, np.ndarray] = defaultdict(lambda: np.zeros(3))
+            forms[dimension][tuple(sorted(questions))] += 1
+    item_parts: dict[tuple[int, int], np.ndarray] = defaultdict(lambda: np.zeros(3))
     for item in data.item_sums:
-        if item.complete and item.pulse_id in chosen:
-            by_item[item.question_id] += (item.n, item.total, item.squares)
-    m = len(questions)
-    whole = np.zeros(3)
-    for s in data.complete_sums:
-        if s.pulse_id in chosen and s.dimension == dimension and s.items == m:
-            whole += (s.n, s.total, s.squares)
-    variances = [_variance(*by_item.get(q, np.zeros(3))) for q in questions]
-    # The item sum of a complete respondent is m × their dimension score.
-    total_variance = m * m * _variance(*whole)
-    return stats.cronbach_alpha_from_variances(variances, total_variance, int(whole[0]))
+        if item.complete:
+            item_parts[(item.pulse_id, item.question_id)] += (
+                item.n,
+                item.total,
+                item.squares,
+            )
+    out: dict[str, WithinAlpha] = {}
+    for dimension, counts in forms.items():
+        form = max(counts, key=lambda f: (len(f), counts[f]))
+        m = len(form)
+        parts = []
+        for (pulse_id, dim), questions in data.asked.items():
+            if dim != dimension or tuple(sorted(questions)) != form:
+                continue
+            whole = next(
+                (
+                    s
+                    for s in data.complete_sums
+                    if s.pulse_id == pulse_id and s.dimension == dimension
+                    and s.items == m
+                ),
+                None,
+            )  # fmt: skip
+            if whole is None:
+                continue
+            variances = [_variance(*item_parts[(pulse_id, q)]) for q in form]
+            # The item sum of a complete respondent is m × their dimension score.
+            total = m * m * _variance(whole.n, whole.total, whole.squares)
+            parts.append(PulseItems(variances, total, whole.n))
+        out[dimension] = within_pulse_alpha(parts, data.k)
+    return out

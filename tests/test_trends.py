@@ -13,6 +13,7 @@ from storage.db import Store, open_store
 from storage.demo import build_demo
 from survey import stats, trends
 from survey.instrument import SCALE_HIGH, SCALE_LOW
+from survey.reliability import PulseItems, within_pulse_alpha
 from survey.words import EVERYONE
 
 
@@ -27,24 +28,49 @@ def result(demo: tuple[Store, int]) -> trends.ProgrammeTrends:
     return aggregates.trends(*demo)
 
 
-def test_every_dimension_rose_from_first_session_to_follow_up(
+def test_every_dimension_improved_from_first_session_to_follow_up(
     result: trends.ProgrammeTrends,
 ) -> None:
     overall = [
-        c for c in result.changes if c.group == EVERYONE and "follow-up" in c.compared
+        r
+        for r in result.of_kind("change")
+        if r.group == EVERYONE and "(follow-up)" in r.compared
     ]
-    assert {c.dimension for c in overall} == {"safety", "connection", "purpose"}
-    for change in overall:
-        assert change.result.diff > 0
-        assert change.reading.startswith("likely improvement")
+    assert {r.dimension for r in overall} == {"safety", "connection", "purpose"}
+    for reading in overall:
+        assert reading.claim == "improved"
+        assert reading.low > 0 and reading.p_holm < 0.05
+        assert reading.first == "1:1 conversations · before"
+        assert reading.later == "Six-month follow-up · before"
 
 
-def test_the_groups_converge_on_purpose(result: trends.ProgrammeTrends) -> None:
-    gaps = result.gaps("Social work", "Education")
-    purpose = gaps[gaps["dimension_label"] == "Purpose"].sort_values("order")
-    first, last = purpose.iloc[0], purpose.iloc[-1]
-    assert first["low"] > 0  # clearly apart at the start
-    assert abs(last["gap"]) < abs(first["gap"])
+def test_changes_compare_like_with_like(result: trends.ProgrammeTrends) -> None:
+    for reading in result.of_kind("change"):
+        assert reading.first.endswith("· before") and reading.later.endswith("· before")
+        assert "Compared because: the same " in reading.text
+
+
+def test_convergence_reads_only_what_the_change_in_the_gap_supports(
+    result: trends.ProgrammeTrends,
+) -> None:
+    # Issue 11: the change in the gap, first to follow-up, with its interval.
+    expected = {
+        "connection": (0.53, -0.52, 1.59),
+        "purpose": (-0.79, -1.65, 0.07),
+        "safety": (1.46, -0.12, 3.04),
+    }
+    follow_up = [r for r in result.of_kind("gap") if "(follow-up)" in r.compared]
+    assert {r.dimension for r in follow_up} == set(expected)
+    for reading in follow_up:
+        estimate, low, high = expected[reading.dimension]
+        assert (reading.estimate, reading.low, reading.high) == pytest.approx(
+            (estimate, low, high), abs=0.006
+        )
+        assert reading.claim == "unclear"  # every interval includes zero
+    for reading in result.of_kind("gap"):
+        assert reading.claim == "unclear"
+        if reading.low > 0 or reading.high < 0:
+            assert "once the 6 comparisons read together are allowed" in reading.text
 
 
 def test_no_figure_below_k_and_no_group_recoverable(
@@ -84,20 +110,33 @@ def _answers(store: Store, pulse_ids: list[int], dimension: str) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["pulse", "response", "question", "value"])
 
 
-def test_reliability_from_aggregates_equals_alpha_on_the_raw_answers(
+def test_reliability_within_pulses_equals_alpha_from_the_raw_answers(
     demo: tuple[Store, int], result: trends.ProgrammeTrends
 ) -> None:
     store, _ = demo
     full_pulses = [p.pulse_id for p in result.pulses if p.moment in ("before", "after")]
-    for reliability in result.reliability:
-        raw = _answers(store, full_pulses, reliability.dimension)
-        matrix = raw.pivot_table(
+    assert set(result.reliability) == {"safety", "connection", "purpose"}
+    for dimension, within in result.reliability.items():
+        raw = _answers(store, full_pulses, dimension)
+        parts = []
+        for _, pulse in raw.groupby("pulse"):
+            matrix = pulse.pivot_table(
+                index="response", columns="question", values="value"
+            ).dropna()
+            x = matrix.to_numpy()
+            parts.append(
+                PulseItems(
+                    x.var(axis=0, ddof=1), float(x.sum(axis=1).var(ddof=1)), len(x)
+                )
+            )
+        expected = within_pulse_alpha(parts, result.k)
+        assert within.alpha.alpha == pytest.approx(expected.alpha.alpha, abs=1e-9)
+        assert within.responses == expected.responses
+        # Within pulses, the programme's own rise no longer inflates alpha.
+        pooled = raw.pivot_table(
             index=["pulse", "response"], columns="question", values="value"
         ).to_numpy()
-        expected = stats.cronbach_alpha(matrix)
-        assert reliability.alpha.n == expected.n
-        assert reliability.alpha.alpha == pytest.approx(expected.alpha, abs=1e-9)
-        assert reliability.alpha.low == pytest.approx(expected.low, abs=1e-9)
+        assert within.alpha.alpha < stats.cronbach_alpha(pooled).alpha
 
 
 def test_agreement_from_aggregates_equals_item_variances(
@@ -118,11 +157,25 @@ def test_agreement_from_aggregates_equals_item_variances(
     assert ((result.agreement["rwg"] >= 0) & (result.agreement["rwg"] <= 1)).all()
 
 
-def test_slopes_need_five_pulses(result: trends.ProgrammeTrends) -> None:
-    assert {s.dimension for s in result.slopes} == {"safety", "connection", "purpose"}
-    for slope in result.slopes:
-        assert slope.pulses >= trends.MIN_PULSES_FOR_SLOPE
-        assert slope.per_month.slope > 0
+def test_trends_are_phase_contrasts_on_the_scale(
+    result: trends.ProgrammeTrends,
+) -> None:
+    phases = result.of_kind("trend")
+    assert {r.compared for r in phases} == {
+        "before the joint workshop → from the joint workshop on",
+        "from the joint workshop on → at follow-up",
+    }
+    for reading in phases:
+        assert SCALE_LOW <= reading.mean_first <= SCALE_HIGH
+        assert SCALE_LOW <= reading.mean_later <= SCALE_HIGH
+
+
+def test_share_who_agree_has_a_wilson_interval(result: trends.ProgrammeTrends) -> None:
+    f = result.figures
+    assert ((f["agree"] >= 0) & (f["agree"] <= f["n"])).all()
+    assert (
+        (f["agree_low"] <= f["agree_share"]) & (f["agree_share"] <= f["agree_high"])
+    ).all()
 
 
 def test_data_version_moves_when_a_pulse_closes(tmp_path: Path) -> None:
@@ -143,6 +196,6 @@ def test_a_programme_with_nothing_closed_gives_empty_frames(store: Store) -> Non
     programme_id = programmes.create_programme(store, "Empty", ["A", "B"])
     result = aggregates.trends(store, programme_id)
     assert result.figures.empty and result.agreement.empty
-    assert result.changes == result.slopes == result.reliability == []
+    assert result.readings == []
     assert result.gaps("A", "B").empty
     assert np.isnan(stats.mean_ci([]).mean)

@@ -7,9 +7,11 @@ from survey.findings import (
     change_table,
     convergence_lines,
     dimensions_in,
+    methods_note,
+    phase_table,
     reliability_table,
-    slope_table,
     summary_lines,
+    trend_lines,
 )
 from survey.instrument import dimension_label
 from ui.access import require_facilitator
@@ -42,7 +44,11 @@ st.caption(
     "is also hidden when showing it would let someone work out a hidden group."
 )
 st.subheader("In a sentence")
-for line in summary_lines(result) + convergence_lines(result):
+st.caption(
+    "Each sentence comes from an interval and names the two pulses it compares; "
+    "see “How to read these figures” at the end of the page."
+)
+for line in summary_lines(result):
     st.markdown(f"- {line}")
 
 specs = chart_specs(store.path, programme_id, version)
@@ -63,17 +69,25 @@ if len(result.groups) >= 2:
             gap_spec(store.path, programme_id, version, group_a, group_b),
             f"gap-{group_a}-{group_b}",
         )
+    for line in convergence_lines(result):
+        st.markdown(f"- {line}")
 
 st.subheader("What changed, and how sure we are")
 st.caption(
-    "Later pulse minus first pulse. Hedges g: size in standard deviations "
-    "(0.2 small, 0.5 moderate, 0.8 large). Cliff's δ: how often a later answer beats "
-    "an earlier one (−1 to +1). A change whose interval includes zero is too "
-    "uncertain to read."
+    "Later pulse minus first pulse, like with like. Holm-adjusted p: allows for "
+    "every change in this table being read together. Hedges g: size in standard "
+    "deviations, in words from the end of its interval nearest zero (0.2 small, "
+    "0.5 moderate, 0.8 large). Cliff's δ: how often a later answer beats an "
+    "earlier one (−1 to +1). Share who agree: dimension score 5–7, Wilson interval."
 )
 st.dataframe(change_table(result), hide_index=True, width="stretch")
-if result.slopes:
-    st.markdown("**Trend over the whole programme** (Theil–Sen slope of pulse means)")
-    st.dataframe(slope_table(result), hide_index=True, width="stretch")
-st.markdown("**Reliability of each dimension** (pooled over the programme)")
+if result.of_kind("trend"):
+    st.markdown("**Phases of the programme** (contrasts, nothing extrapolated)")
+    for line in trend_lines(result):
+        st.markdown(f"- {line}")
+    st.dataframe(phase_table(result), hide_index=True, width="stretch")
+st.markdown("**Reliability of each dimension** (within pulses)")
 st.dataframe(reliability_table(result), hide_index=True, width="stretch")
+st.subheader("How to read these figures")
+for line in methods_note(result):
+    st.markdown(f"- {line}")

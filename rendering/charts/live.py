@@ -26,6 +26,7 @@ from rendering.charts.style import (
     _require,
     _scale_1_to_7,
     _title,
+    clip_to_scale,
     group_colours,
     level_label,
 )
@@ -212,7 +213,7 @@ def means_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
         return _empty_chart(title, subtitle)
     _require(df, MEANS_COLUMNS, "means_chart")
 
-    data = df[list(MEANS_COLUMNS)].copy()
+    data = clip_to_scale(df[list(MEANS_COLUMNS)])
     data["dimension_label"] = data["dimension_label"].astype(str)
     data["group"] = data["group"].astype(str)
     data["label_x"] = data["high"].fillna(data["mean"])

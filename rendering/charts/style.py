@@ -333,6 +333,18 @@ def _pulses(df: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- distribution
 
 
+def clip_to_scale(data: pd.DataFrame) -> pd.DataFrame:
+    """Mean intervals clipped to the 1–7 answer scale where they are drawn.
+
+    A t interval around a mean of 6.6 from six people can run past 7, a value
+    nobody can answer; the drawn whisker stops at the scale's end instead.
+    """
+    out = data.copy()
+    out["low"] = out["low"].clip(lower=SCALE_LOW, upper=SCALE_HIGH)
+    out["high"] = out["high"].clip(lower=SCALE_LOW, upper=SCALE_HIGH)
+    return out
+
+
 def _interval_text(low: pd.Series, high: pd.Series) -> list[str]:
     return [
         "not available" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"

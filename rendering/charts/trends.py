@@ -35,6 +35,7 @@ from rendering.charts.style import (
     _require,
     _scale_1_to_7,
     _title,
+    clip_to_scale,
     group_colours,
 )
 from survey.instrument import SCALE_HIGH, SCALE_LOW
@@ -89,6 +90,7 @@ def trend_chart(
     data["group"] = data["group"].astype(str)
     data["pulse_label"] = data["pulse_label"].astype(str)
     data["date"] = data["date"].astype(str)
+    data = clip_to_scale(data)
     data["interval"] = _interval_text(data["low"], data["high"])
     pulses = _pulses(data)
     domain, colours = group_colours(data["group"])
@@ -397,6 +399,7 @@ def agreement_chart(
     subtitle = [
         "Agreement within each group per pulse, r*wg(j): 1 = everyone answered "
         "alike, 0 = no more alike than random answers.",
+        "Grey ticks: what random answering reaches (95%) with this many people.",
         _hidden_note(k),
     ]
     if _is_empty(df):
@@ -461,6 +464,22 @@ def _agreement_panel(
         alt.Tooltip("rwg:Q", title="Agreement r*wg(j)", format=".2f"),
         alt.Tooltip("n:Q", title="People who answered (n)"),
     ]
+    if "rwg_skewed" in data:
+        tooltip.insert(
+            4,
+            alt.Tooltip(
+                "rwg_skewed:Q",
+                title="Against lenient answering (stricter)",
+                format=".2f",
+            ),
+        )
+    if "random_band" in data:
+        tooltip.insert(
+            4,
+            alt.Tooltip(
+                "random_band:Q", title="Random answering reaches", format=".2f"
+            ),
+        )
     x = alt.X("order:Q", scale=x_scale, axis=x_axis)
     threshold = pd.DataFrame({"y": [AGREEMENT_THRESHOLD], "text": [AGREEMENT_LABEL]})
     base = alt.Chart(data)
@@ -473,6 +492,15 @@ def _agreement_panel(
         ),
         base.mark_circle(size=110, opacity=1).encode(
             x=x, y=alt.Y("rwg:Q", scale=y_scale), color=colour, tooltip=tooltip
+        ),
+        *(
+            [
+                base.mark_tick(color=MUTED_COLOUR, thickness=2, size=14).encode(
+                    x=x, y=alt.Y("random_band:Q", scale=y_scale), tooltip=tooltip
+                )
+            ]
+            if "random_band" in data
+            else []
         ),
         *_haloed(
             alt.Chart(threshold).encode(y=alt.Y("y:Q", scale=y_scale), text="text:N"),
