@@ -310,3 +310,37 @@ def m003_actions(db: Database) -> None:
     )
     db["actions"].create_index(["programme_id"])
     db["action_updates"].create_index(["action_id"])
+
+
+@migrations()
+def m010_tickets_and_comment_review(db: Database) -> None:
+    # One-time tickets (optional per programme): only keyed hashes, per pulse,
+    # WITHOUT ROWID keyed by the hash so no row order says which was used when;
+    # nothing links a ticket to the response it sent.
+    db.execute("ALTER TABLE programmes ADD COLUMN tickets INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE programmes ADD COLUMN ticket_key TEXT")
+    db.execute(
+        """
+        CREATE TABLE tickets (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+            hash TEXT NOT NULL,
+            used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
+            PRIMARY KEY (pulse_id, hash)
+        ) WITHOUT ROWID
+        """
+    )
+    # Comments reach the facilitator in batches (storage.comments) and the room
+    # only once chosen; the comment minimum is k unless set (NULL).
+    db.execute("ALTER TABLE programmes ADD COLUMN comment_k INTEGER")
+    db.execute(
+        "ALTER TABLE comments ADD COLUMN state TEXT NOT NULL DEFAULT 'held' "
+        "CHECK (state IN ('held', 'review', 'shown', 'hidden'))"
+    )
+    db.execute(
+        """
+        CREATE TABLE comment_releases (
+            pulse_id INTEGER PRIMARY KEY REFERENCES pulses(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL
+        )
+        """
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from storage.db import Store
+from storage.tickets import consume_ticket
 from survey import codes
 from survey.answers import (
     AlreadyAnswered,
@@ -37,32 +38,39 @@ def submit_response(
     group_id: int | None = None,
     comment: str | None = None,
     device_token: str | None = None,
+    ticket: str | None = None,
 ) -> None:
     """Store one anonymous response, or raise ``SubmissionRejected`` and store nothing.
 
     The response, its answers and scores, the comment (unlinked) and the
     device's keyed hash are written in one transaction; the pulse's status is
     read inside it, so a pulse closed a moment ago takes no more answers.
+    When the programme uses one-time tickets, an unused ``ticket`` for this
+    pulse is required and is used up in the same transaction (and the device
+    token is not stored: the ticket is the one-answer guarantee).
     """
     clean_comment = clean_text(comment)
     if device_token is not None and not codes.valid_device_token(device_token):
         raise InvalidSubmission("This device's answer token is not valid.")
     with store.write() as db:
         pulse = db.execute(
-            "SELECT p.status, p.secret, s.programme_id FROM pulses p "
-            "JOIN sessions s ON s.id = p.session_id WHERE p.id = ?",
+            "SELECT p.status, p.secret, s.programme_id, g.tickets FROM pulses p "
+            "JOIN sessions s ON s.id = p.session_id "
+            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
             [pulse_id],
         ).fetchone()
         if pulse is None:
             raise UnknownPulse("This pulse does not exist.")
-        status, secret, programme_id = pulse
+        status, secret, programme_id, uses_tickets = pulse
         if status != "open":
             raise PulseNotOpen(not_open_message(status))
         items = _scored_items(db, pulse_id)
         valid = validate_answers(answers, items)
         if group_id is not None:
             _check_group(db, programme_id, group_id)
-        if device_token is not None:
+        if uses_tickets:
+            consume_ticket(db, pulse_id, ticket)
+        elif device_token is not None:
             try:
                 db.execute(
                     "INSERT INTO submissions (pulse_id, device_hash) VALUES (?, ?)",

@@ -37,6 +37,10 @@ class InvalidSubmission(SubmissionRejected):
     pass
 
 
+class TicketRejected(SubmissionRejected):
+    """A programme that uses one-time tickets got none, a wrong one or a used one."""
+
+
 def validate_answers(
     answers: Mapping[int, object], items: Mapping[int, ScoredItem]
 ) -> dict[int, int]:

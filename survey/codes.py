@@ -1,4 +1,4 @@
-"""Join codes and device-token hashing.
+"""Join codes, one-time tickets and device-token hashing.
 
 Codes avoid characters that are misread on a projector or typed wrongly on a
 phone (0/O, 1/I/L). Device tokens are stored only as an HMAC keyed with a
@@ -60,3 +60,41 @@ def device_hash(pulse_secret: str, token: str) -> str:
 def new_row_id() -> str:
     """A random primary key, so stored order says nothing about arrival order."""
     return secrets.token_hex(8)
+
+
+TICKET_LENGTH = 10
+_TICKET_GROUP = 5
+
+
+def new_ticket() -> str:
+    """A one-time ticket code: 10 characters of the join-code alphabet (~49 bits),
+    so tickets cannot be guessed even at the rate limits' most generous pace."""
+    return new_code(TICKET_LENGTH)
+
+
+def normalise_ticket(typed: object) -> str | None:
+    """The canonical ticket for what was scanned or typed, or None if it cannot be
+    one (case, spaces and dashes forgiven, as for join codes)."""
+    if not isinstance(typed, str):
+        return None
+    cleaned = re.sub(r"[\s\-]", "", typed).upper()
+    if len(cleaned) != TICKET_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
+        return None
+    return cleaned
+
+
+def spaced_ticket(ticket: str) -> str:
+    """A ticket as printed on its card, in two groups: ``K7PX2-MQR9T``."""
+    return f"{ticket[:_TICKET_GROUP]}-{ticket[_TICKET_GROUP:]}"
+
+
+def new_ticket_key() -> str:
+    """A per-programme HMAC key for ticket hashes (hex)."""
+    return secrets.token_hex(32)
+
+
+def ticket_hash(ticket_key: str, pulse_id: int, ticket: str) -> str:
+    """The only form in which a ticket is ever stored: keyed, and bound to its
+    pulse, so a ticket printed for one pulse answers no other."""
+    message = f"{pulse_id}:{ticket}".encode("ascii")
+    return hmac.new(bytes.fromhex(ticket_key), message, hashlib.sha256).hexdigest()

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access import code_guard
+from access.code_guard import Allowance
 from storage import programmes, responses
 from storage.db import Store, open_store
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
+from ui import join_guard
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -87,14 +90,19 @@ def test_unknown_code_says_so_and_writes_nothing(live: OpenPulse) -> None:
     assert row_counts(live.store) == before
 
 
-def test_draft_and_closed_pulses_explain_themselves(live: OpenPulse) -> None:
+def test_draft_and_closed_pulses_look_like_unknown_codes_to_outsiders(
+    live: OpenPulse,
+) -> None:
+    """Finding 15: a guessed code of a draft or closed pulse showed its names."""
+    unknown = texts(run_app("NOPE99"))
     draft = programmes.create_pulse(live.store, live.pulse.session_id, "after")
     at = run_app(draft.code)
-    assert "not opened yet" in texts(at)
+    assert texts(at) == unknown
     assert not at.get("button_group")
     programmes.close_pulse(live.store, live.pulse.id)
     at = run_app(live.pulse.code)
-    assert "has closed" in texts(at)
+    assert texts(at) == unknown
+    assert live.pulse.session_title not in texts(at)
     assert not at.get("button_group")
 
 
@@ -173,3 +181,38 @@ def test_first_run_seeds_the_demo_with_an_open_pulse(
         statuses = [s for (s,) in db.execute("SELECT status FROM pulses")]
     assert statuses.count("open") == 1
     assert statuses.count("closed") >= 8
+
+
+TOO_MANY = "Too many codes tried"
+
+
+def test_one_browser_is_slowed_after_a_few_wrong_codes(live: OpenPulse) -> None:
+    at = run_app()
+    for attempt in range(code_guard.SESSION.burst):
+        at.text_input[0].set_value(f"WRONG{attempt}")
+        at.button[0].click().run()
+        assert "No pulse has that code" in texts(at)
+    at.text_input[0].set_value(live.pulse.code)
+    at.button[0].click().run()
+    # Not even looked up: the answer is the same whether the code exists or not.
+    assert TOO_MANY in texts(at)
+    assert not at.get("button_group")
+
+
+def test_new_sessions_from_one_address_share_a_limit(
+    live: OpenPulse,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A script that opens a fresh session per guess is held by its address."""
+    monkeypatch.setattr(code_guard, "ADDRESS", Allowance(burst=3, per_second=1e-6))
+    join_guard.reset()
+    for attempt in range(3):
+        assert "No pulse has that code" in texts(run_app(f"WRONG{attempt}"))
+    blocked = run_app(live.pulse.code)
+    assert TOO_MANY in texts(blocked)
+    assert not blocked.get("button_group")
+
+
+def test_a_right_code_costs_nothing(live: OpenPulse) -> None:
+    for _ in range(code_guard.SESSION.burst + 3):
+        assert run_app(live.pulse.code).get("button_group")

@@ -61,7 +61,7 @@ def test_submit_stores_answers_scores_and_an_unlinked_comment(
     # Reversed items answered 2 score as 6: every dimension scores 6.
     assert scores == {"safety": 6.0, "connection": 6.0, "purpose": 6.0}
     assert [row[2] for row in comment] == ["More time together, please."]
-    assert comment_columns == ["pulse_id", "id", "text"]
+    assert comment_columns == ["pulse_id", "id", "text", "state"]
 
 
 def test_skipped_items_do_not_count_towards_a_dimension(open_pulse: OpenPulse) -> None:

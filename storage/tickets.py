@@ -1,0 +1,148 @@
+"""One-time tickets: one answer per printed card, without knowing whose card.
+
+A programme may require tickets. The facilitator then prints, per pulse, a
+sheet of single-use codes (``rendering.tickets``), cuts the cards and hands
+them out at random. Only a keyed hash of each ticket is stored (the key is the
+programme's, like the per-pulse secret for device tokens), in a ``WITHOUT
+ROWID`` table keyed by that hash, so the rows' order says nothing about which
+ticket was issued or used when. A ticket is marked used in the same
+transaction that stores the response, and nothing links the two: the response
+row carries no ticket, and the ticket row no response.
+
+Without tickets, answers without a device token are accepted (a private
+window, or a script): see the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storage.db import Store
+from survey import codes
+from survey.answers import TicketRejected
+
+MAX_TICKETS_PER_SHEET = 500
+
+NO_TICKET = (
+    "This pulse needs the one-time ticket on the card you were given: scan the "
+    "card's QR code, or type the ticket code."
+)
+BAD_TICKET = (
+    "That ticket code is not valid for this pulse. Check the card and try again."
+)
+USED_TICKET = "That ticket has already been used: each ticket answers once."
+
+
+@dataclass(frozen=True)
+class TicketCounts:
+    issued: int
+    used: int
+
+
+def uses_tickets(store: Store, programme_id: int) -> bool:
+    """Whether the programme's pulses take answers only with a ticket."""
+    with store.read() as db:
+        row = db.execute(
+            "SELECT tickets FROM programmes WHERE id = ?", [programme_id]
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def set_uses_tickets(store: Store, programme_id: int, required: bool) -> None:
+    """Require (or stop requiring) tickets; the programme's key is made once."""
+    with store.write() as db:
+        db.execute(
+            "UPDATE programmes SET tickets = ?, "
+            "ticket_key = coalesce(ticket_key, ?) WHERE id = ?",
+            [int(required), codes.new_ticket_key(), programme_id],
+        )
+
+
+def issue_tickets(store: Store, pulse_id: int, count: int) -> list[str]:
+    """``count`` new tickets for a pulse, returned once in plain text for the
+    printed sheet; only their hashes are kept."""
+    if type(count) is not int or not 1 <= count <= MAX_TICKETS_PER_SHEET:
+        raise ValueError(
+            f"Print between 1 and {MAX_TICKETS_PER_SHEET} tickets at a time."
+        )
+    issued: list[str] = []
+    with store.write() as db:
+        key = _ticket_key(db, pulse_id, create=True)
+        while len(issued) < count:
+            ticket = codes.new_ticket()
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO tickets (pulse_id, hash) VALUES (?, ?)",
+                [pulse_id, codes.ticket_hash(key, pulse_id, ticket)],
+            )
+            if cursor.rowcount:
+                issued.append(ticket)
+    return issued
+
+
+def ticket_counts(store: Store, pulse_id: int) -> TicketCounts:
+    with store.read() as db:
+        issued, used = db.execute(
+            "SELECT count(*), coalesce(sum(used), 0) FROM tickets WHERE pulse_id = ?",
+            [pulse_id],
+        ).fetchone()
+    return TicketCounts(int(issued), int(used))
+
+
+def ticket_problem(store: Store, pulse_id: int, ticket: object) -> str | None:
+    """Why this ticket cannot answer this pulse (None: it can), without using it:
+    the page says so before anyone fills in the form."""
+    with store.read() as db:
+        return _problem(db, pulse_id, ticket)[1]
+
+
+def consume_ticket(db: Database, pulse_id: int, ticket: object) -> None:
+    """Mark the ticket used, inside the caller's write transaction, or raise
+    ``TicketRejected`` (the caller's transaction then writes nothing)."""
+    hashed, problem = _problem(db, pulse_id, ticket)
+    if problem is not None:
+        raise TicketRejected(problem)
+    db.execute(
+        "UPDATE tickets SET used = 1 WHERE pulse_id = ? AND hash = ?",
+        [pulse_id, hashed],
+    )
+
+
+def _problem(
+    db: Database, pulse_id: int, ticket: object
+) -> tuple[str | None, str | None]:
+    """``(hash, None)`` for an unused ticket of this pulse, else ``(None, why)``."""
+    if ticket is None or ticket == "":
+        return None, NO_TICKET
+    canonical = codes.normalise_ticket(ticket)
+    key = _ticket_key(db, pulse_id, create=False)
+    if canonical is None or key is None:
+        return None, BAD_TICKET
+    hashed = codes.ticket_hash(key, pulse_id, canonical)
+    row = db.execute(
+        "SELECT used FROM tickets WHERE pulse_id = ? AND hash = ?", [pulse_id, hashed]
+    ).fetchone()
+    if row is None:
+        return None, BAD_TICKET
+    if row[0]:
+        return None, USED_TICKET
+    return hashed, None
+
+
+def _ticket_key(db: Database, pulse_id: int, *, create: bool) -> str | None:
+    row = db.execute(
+        "SELECT g.id, g.ticket_key FROM pulses p "
+        "JOIN sessions s ON s.id = p.session_id "
+        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
+        [pulse_id],
+    ).fetchone()
+    if row is None:
+        raise ValueError("No pulse has that id.")
+    programme_id, key = row
+    if key is None and create:
+        key = codes.new_ticket_key()
+        db.execute(
+            "UPDATE programmes SET ticket_key = ? WHERE id = ?", [key, programme_id]
+        )
+    return key

@@ -1,0 +1,128 @@
+"""One-time tickets (finding 5): with tickets, one answer per card, guaranteed,
+and nothing links a card to its answers."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from storage import programmes, responses, tickets
+from survey.answers import TicketRejected
+from survey.codes import spaced_ticket
+from tests.conftest import OpenPulse, row_counts
+
+
+@pytest.fixture
+def ticketed(open_pulse: OpenPulse) -> OpenPulse:
+    tickets.set_uses_tickets(open_pulse.store, open_pulse.programme_id, True)
+    return open_pulse
+
+
+def submit(op: OpenPulse, **kwargs: object) -> None:
+    responses.submit_response(op.store, op.pulse.id, op.first_answers(), **kwargs)
+
+
+def test_answers_without_a_token_are_refused_when_tickets_are_used(
+    ticketed: OpenPulse,
+) -> None:
+    """Finding 5: four token-less answers were all accepted and forced a release."""
+    before = row_counts(ticketed.store)
+    for _ in range(4):
+        with pytest.raises(TicketRejected, match="one-time ticket"):
+            submit(ticketed)
+    assert row_counts(ticketed.store) == before
+
+
+def test_each_ticket_answers_once(ticketed: OpenPulse) -> None:
+    ticket, other = tickets.issue_tickets(ticketed.store, ticketed.pulse.id, 2)
+    submit(ticketed, ticket=ticket)
+    before = row_counts(ticketed.store)
+    with pytest.raises(TicketRejected, match="already been used"):
+        submit(ticketed, ticket=ticket)
+    assert row_counts(ticketed.store) == before
+    submit(ticketed, ticket=spaced_ticket(other).lower())  # as typed from the card
+    assert responses.count_responses(ticketed.store, ticketed.pulse.id) == 2
+    assert tickets.ticket_counts(ticketed.store, ticketed.pulse.id) == (
+        tickets.TicketCounts(issued=2, used=2)
+    )
+
+
+def test_a_made_up_or_other_pulses_ticket_is_refused(ticketed: OpenPulse) -> None:
+    session_id = programmes.add_session(
+        ticketed.store, ticketed.programme_id, "Follow-up"
+    )
+    other = programmes.create_pulse(ticketed.store, session_id, "after")
+    (elsewhere,) = tickets.issue_tickets(ticketed.store, other.id, 1)
+    before = row_counts(ticketed.store)
+    for wrong in (elsewhere, "ABCDEFGHJK", "not a ticket", 12345):
+        with pytest.raises(TicketRejected, match="not valid"):
+            submit(ticketed, ticket=wrong)
+    assert row_counts(ticketed.store) == before
+
+
+def test_a_device_token_is_not_stored_when_tickets_are_used(
+    ticketed: OpenPulse,
+) -> None:
+    """Two people sharing one phone can each answer with their own card."""
+    first, second = tickets.issue_tickets(ticketed.store, ticketed.pulse.id, 2)
+    token = "ab" * 32
+    submit(ticketed, ticket=first, device_token=token)
+    submit(ticketed, ticket=second, device_token=token)
+    assert row_counts(ticketed.store)["submissions"] == 0
+
+
+def test_tickets_are_stored_only_as_hashes_unlinked_from_answers(
+    ticketed: OpenPulse,
+) -> None:
+    issued = tickets.issue_tickets(ticketed.store, ticketed.pulse.id, 5)
+    for ticket in issued[:3]:
+        submit(ticketed, ticket=ticket)
+    ticketed.store.forget_write_order()
+    with ticketed.store.read() as db:
+        columns = {
+            table: {c.name for c in db[table].columns}
+            for table in ("responses", "answers", "scores", "comments", "tickets")
+        }
+        ddl = db.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'tickets'"
+        ).fetchone()[0]
+    assert columns["tickets"] == {"pulse_id", "hash", "used"}
+    others = {c for table, cs in columns.items() if table != "tickets" for c in cs}
+    assert not any("ticket" in c for c in others)
+    assert "WITHOUT ROWID" in ddl
+    raw = Path(ticketed.store.path).read_bytes()
+    for ticket in issued:
+        assert ticket.encode() not in raw
+
+
+def test_a_ticket_used_twice_at_once_answers_once(ticketed: OpenPulse) -> None:
+    (ticket,) = tickets.issue_tickets(ticketed.store, ticketed.pulse.id, 1)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            submit(ticketed, ticket=ticket)
+            outcomes.append("stored")
+        except TicketRejected:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["refused"] * 7 + ["stored"]
+    assert responses.count_responses(ticketed.store, ticketed.pulse.id) == 1
+
+
+def test_without_tickets_a_ticket_is_not_needed(open_pulse: OpenPulse) -> None:
+    submit(open_pulse)
+    assert responses.count_responses(open_pulse.store, open_pulse.pulse.id) == 1
+
+
+@pytest.mark.parametrize("count", [0, -1, 501, 2.0])
+def test_sheet_size_is_bounded(open_pulse: OpenPulse, count: object) -> None:
+    with pytest.raises(ValueError, match="between 1 and 500"):
+        tickets.issue_tickets(open_pulse.store, open_pulse.pulse.id, count)  # type: ignore[arg-type]
