@@ -324,13 +324,21 @@ def cliffs_delta_interval(
     n1, n2 = x.size, y.size
     if n1 < 2 or n2 < 2:
         return EffectInterval(NAN, NAN, NAN, confidence, TOO_FEW)
-    dom = np.sign(x[:, None] - y[None, :])
-    d = float(dom.mean())
-    rows, cols = dom.mean(axis=1), dom.mean(axis=0)
+    # The dominance matrix sign(x_i - y_j) without building it (n1 x n2 is
+    # 4 million cells for two pulses of 2,000): its row and column means and
+    # its count of ties come from binary searches in the sorted samples.
+    xs, ys = np.sort(x), np.sort(y)
+    y_below = np.searchsorted(ys, x, side="left")
+    y_above = n2 - np.searchsorted(ys, x, side="right")
+    x_below = np.searchsorted(xs, y, side="left")
+    x_above = n1 - np.searchsorted(xs, y, side="right")
+    rows = (y_below - y_above) / n2  # mean of sign(x_i - y) over y
+    cols = (x_above - x_below) / n1  # mean of sign(x - y_j) over x
+    d = float(rows.mean())
+    untied = float(np.sum(y_below + y_above))  # pairs with sign +-1
+    sum_sq = untied - 2 * d * d * n1 * n2 + n1 * n2 * d * d  # sum (dom - d)^2
     var = (
-        n2**2 * np.sum((rows - d) ** 2)
-        + n1**2 * np.sum((cols - d) ** 2)
-        - np.sum((dom - d) ** 2)
+        n2**2 * np.sum((rows - d) ** 2) + n1**2 * np.sum((cols - d) ** 2) - sum_sq
     ) / (n1 * n2 * (n1 - 1) * (n2 - 1))
     var = float(max(var, 0.0))
     if var == 0.0:

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats as sps
 
 from survey import stats
@@ -201,3 +203,38 @@ def test_rwg_j_star_is_item_wise() -> None:
     first = np.var([4, 4, 5, 4, 5], ddof=1)
     second = np.var([4, 5, 4, 5], ddof=1)
     assert stats.rwg_j_star(items, 5) == pytest.approx(1 - (first + second) / 2 / 2)
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(st.integers(1, 7), min_size=2, max_size=25),
+    st.lists(st.integers(1, 7), min_size=2, max_size=25),
+)
+def test_cliffs_delta_interval_equals_the_dominance_matrix_formula(
+    a: list[int], b: list[int]
+) -> None:
+    # Computed by binary search; the textbook n_a x n_b matrix must agree.
+    x, y = np.array(a, float), np.array(b, float)
+    dom = np.sign(x[:, None] - y[None, :])
+    d = dom.mean()
+    n1, n2 = dom.shape
+    var = (
+        n2**2 * np.sum((dom.mean(1) - d) ** 2)
+        + n1**2 * np.sum((dom.mean(0) - d) ** 2)
+        - np.sum((dom - d) ** 2)
+    ) / (n1 * n2 * (n1 - 1) * (n2 - 1))
+    r = cliffs_delta_interval(x, y)
+    assert r.estimate == pytest.approx(d, abs=1e-12)
+    if var > 1e-12:
+        z = sps.t.ppf(0.975, n1 + n2 - 2)
+        root = z * math.sqrt(var) * math.sqrt((1 - d * d) ** 2 + z * z * var)
+        low = (d - d**3 - root) / (1 - d * d + z * z * var)
+        assert r.low == pytest.approx(low, abs=1e-9)
+
+
+def test_random_answering_band_is_continuous_where_the_method_changes() -> None:
+    # Monte Carlo up to 40 people, a normal approximation above.
+    assert random_answering_band(40, 3, 7) == pytest.approx(
+        random_answering_band(41, 3, 7), abs=0.02
+    )
+    assert 0 < random_answering_band(8000, 4, 7) < 0.02
