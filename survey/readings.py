@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from survey.contrasts import (
     Contrast,
@@ -43,7 +43,7 @@ from survey.contrasts import (
 )
 from survey.instrument import SCALE_HIGH, SCALE_LOW, dimension_label
 from survey.reliability import WithinAlpha
-from survey.stats import NAN, _hedges_j
+from survey.stats import NAN, NO_VARIATION, _hedges_j
 
 EVERYONE = "Everyone"
 ALPHA = 0.05
@@ -243,7 +243,10 @@ def _change(
         b = figures.get(pair.later.pulse_id, dimension, group)
         if a is None or b is None:
             return None
-        contrast = welch_contrast([-1, 1], [a.mean, b.mean], [a.sd, b.sd], [a.n, b.n])
+        contrast = _without_variation(
+            welch_contrast([-1, 1], [a.mean, b.mean], [a.sd, b.sd], [a.n, b.n]),
+            [(a, b)],
+        )
         effect = hedges_g_interval(b.mean, b.sd, b.n, a.mean, a.sd, a.n)
         return contrast, effect, _Stat(a.n, a.mean, a.sd), _Stat(b.n, b.mean, b.sd)
     groups = sorted(pair.groups)
@@ -253,11 +256,14 @@ def _change(
     if len(cells) != 2 * len(groups):
         return None
     w = 1.0 / len(groups)
-    contrast = welch_contrast(
-        [-w] * len(groups) + [w] * len(groups),
-        [c.mean for c in cells],
-        [c.sd for c in cells],
-        [c.n for c in cells],
+    contrast = _without_variation(
+        welch_contrast(
+            [-w] * len(groups) + [w] * len(groups),
+            [c.mean for c in cells],
+            [c.sd for c in cells],
+            [c.n for c in cells],
+        ),
+        list(zip(firsts, laters, strict=True)),
     )
     mean_first = sum(c.mean for c in firsts) * w  # type: ignore[union-attr]
     mean_later = sum(c.mean for c in laters) * w  # type: ignore[union-attr]
@@ -267,6 +273,26 @@ def _change(
         _Stat(sum(c.n for c in firsts), mean_first, NAN),  # type: ignore[union-attr]
         _Stat(sum(c.n for c in laters), mean_later, NAN),  # type: ignore[union-attr]
     )
+
+
+def _without_variation(contrast: Contrast, pairs: Sequence[tuple]) -> Contrast:
+    """Everyone answered alike in both pulses (e.g. all 4, then all 7): there is
+    no standard error, but the change is plain. Its p is then the exact rank
+    test's for complete separation, 2 / C(n1 + n2, n1) (the largest over the
+    groups), so Holm can still weigh it; the interval stays undefined."""
+    if contrast.reason != NO_VARIATION or contrast.estimate == 0:
+        return contrast
+    direction = math.copysign(1.0, contrast.estimate)
+    p = 0.0
+    for first, later in pairs:
+        if first.sd > 0 or later.sd > 0:
+            return contrast
+        if math.copysign(1.0, later.mean - first.mean) != direction:
+            return contrast
+        if later.mean == first.mean:
+            return contrast
+        p = max(p, min(1.0, 2.0 / math.comb(first.n + later.n, first.n)))
+    return replace(contrast, p=p, reason="no variation within either pulse")
 
 
 def _standardised_effect(contrast: Contrast, cells: Sequence[Cell]) -> EffectInterval:

@@ -208,3 +208,20 @@ def test_methods_note_states_independence_multiplicity_and_not_clear() -> None:
     assert "independent" in note
     assert "Holm" in note
     assert "'Not clear' does not mean 'no difference'" in note
+
+
+def test_everyone_moving_from_4_to_7_reads_improved_without_a_size() -> None:
+    pulses = [_pulse(0, "before"), _pulse(1, "before")]
+    cells = [
+        Cell(0, "safety", "Social work", 6, 4.0, 0.0),
+        Cell(0, "safety", "Education", 6, 4.0, 0.0),
+        Cell(0, "safety", EVERYONE, 12, 4.0, 0.0),
+        Cell(1, "safety", "Social work", 6, 7.0, 0.0),
+        Cell(1, "safety", "Education", 6, 7.0, 0.0),
+        Cell(1, "safety", EVERYONE, 12, 7.0, 0.0),
+    ]
+    readings = change_readings(pulses, cells, ["Social work", "Education"])
+    assert {r.claim for r in readings} == {"improved"}
+    for r in readings:
+        assert "no interval: no variation within either pulse" in r.text
+        assert r.size.startswith("no standardised size")
