@@ -8,6 +8,7 @@ Participants land on the join page (the default page, so a join link is
 import streamlit as st
 
 from ui.resources import shared_store
+from ui.session_cap import admit_session
 
 shared_store()
 
@@ -48,6 +49,7 @@ st.set_page_config(
     page_icon="🌱",
     layout="centered" if is_participant else "wide",
 )
+admit_session()
 if not is_participant:
     with st.sidebar:
         for link in facilitator:

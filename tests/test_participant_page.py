@@ -216,3 +216,16 @@ def test_new_sessions_from_one_address_share_a_limit(
 def test_a_right_code_costs_nothing(live: OpenPulse) -> None:
     for _ in range(code_guard.SESSION.burst + 3):
         assert run_app(live.pulse.code).get("button_group")
+
+
+def test_an_over_long_comment_is_refused_not_cut(live: OpenPulse) -> None:
+    """Finding 17: text sent around the widget was cut to 1,000 characters and
+    stored. Now it is refused with a message and nothing is written."""
+    at = run_app(live.pulse.code)
+    answer_all(at, 5)
+    at.text_area[0].set_value("x" * 1500)
+    before = row_counts(live.store)
+    at.button[0].click().run()
+    assert "at most 1000 characters" in texts(at)
+    assert "Your answers are in" not in texts(at)
+    assert row_counts(live.store) == before

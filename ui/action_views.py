@@ -7,16 +7,21 @@ import streamlit as st
 from storage import actions, programmes
 from storage.db import Store
 from survey.instrument import DIMENSIONS, dimension_label
+from ui.plain import plain
 
 
 def action_list(store: Store, programme_id: int) -> None:
     for action in actions.programme_actions(store, programme_id):
         with st.container(border=True):
-            st.markdown(f"**{action.title}** — {action.status}")
+            st.markdown(f"**{plain(action.title)}** — {action.status}")
             st.caption(
-                f"Agreed at: {action.session_title or '—'} · aims at: "
-                + ", ".join(dimension_label(d) for d in action.dimensions)
-                + (" · groups: " + ", ".join(action.groups) if action.groups else "")
+                f"Agreed at: {plain(action.session_title or '—')} · aims at: "
+                + ", ".join(plain(dimension_label(d)) for d in action.dimensions)
+                + (
+                    " · groups: " + ", ".join(plain(g) for g in action.groups)
+                    if action.groups
+                    else ""
+                )
             )
             for update in action.updates:
                 st.text(f"{update.date}  {update.status}  {update.note}")
@@ -59,4 +64,4 @@ def add_action_form(store: Store, programme_id: int) -> None:
                 )
                 st.rerun()
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(plain(problem))

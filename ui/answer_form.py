@@ -14,6 +14,7 @@ import streamlit as st
 from storage.programmes import Group, PulseInfo, Question
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LABELS, SCALE_LOW
 from survey.words import PREFER_NOT_TO_SAY
+from ui.plain import plain
 
 SCALE = list(range(SCALE_LOW, SCALE_HIGH + 1))
 SCALE_HINT = (
@@ -39,7 +40,7 @@ def answer_form(
         answers: dict[int, int] = {}
         for number, question in enumerate(questions, start=1):
             value = st.segmented_control(
-                f"**{number}.** {question.text}",
+                f"**{number}.** {plain(question.text)}",
                 SCALE,
                 key=f"answer-{pulse.id}-{question.id}",
                 width="stretch",
@@ -48,11 +49,13 @@ def answer_form(
                 answers[question.id] = int(value)
         comment = None
         if pulse.comment_prompt:
+            # No max_chars: Streamlit would silently cut longer text on the
+            # server; storage refuses it instead, with a message (finding 17).
             comment = st.text_area(
-                pulse.comment_prompt,
-                max_chars=COMMENT_MAX_CHARS,
+                plain(pulse.comment_prompt),
                 key=f"comment-{pulse.id}",
                 placeholder="Never shown with your name — there is none.",
+                help=f"Up to {COMMENT_MAX_CHARS} characters.",
             )
         sent = st.form_submit_button("Send my answers", type="primary", width="stretch")
     if not sent:
@@ -68,6 +71,7 @@ def _group_choice(pulse: PulseInfo, groups: Sequence[Group]) -> int | None:
         "Which group are you part of?",
         [*by_name, PREFER_NOT_TO_SAY],
         index=None,
+        format_func=plain,
         key=f"group-{pulse.id}",
         horizontal=True,
         help=f"Results by group are only shown when at least {pulse.k} people "

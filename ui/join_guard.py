@@ -20,7 +20,8 @@ def reset() -> None:
     _guard.clear()
 
 
-def _address() -> str:
+def current_address() -> str:
+    """The client address this browser session is counted under."""
     return client_address(
         st.context.ip_address, st.context.headers.get("X-Forwarded-For")
     )
@@ -37,7 +38,7 @@ def code_wait(code: str) -> int:
     just missed with may be looked at again: that tells it nothing new)."""
     if st.session_state.get(_LAST_MISS) == code:
         return 0
-    return _guard().wait(_session_bucket(), _address())
+    return _guard().wait(_session_bucket(), current_address())
 
 
 def code_missed(code: str) -> None:
@@ -46,4 +47,4 @@ def code_missed(code: str) -> None:
     if st.session_state.get(_LAST_MISS) == code:
         return
     st.session_state[_LAST_MISS] = code
-    _guard().missed(_session_bucket(), _address())
+    _guard().missed(_session_bucket(), current_address())

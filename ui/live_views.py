@@ -9,6 +9,7 @@ from rendering import charts
 from storage import results
 from storage.db import Store
 from survey.instrument import dimension_label
+from ui.plain import plain
 
 REFRESH_SECONDS = 3
 
@@ -47,7 +48,7 @@ def count_row(room: results.RoomCounts) -> None:
     )
     for column, (group, n) in zip(columns[1:], counts.items(), strict=True):
         of = f" / {room.expected[group]}" if room.expected.get(group) else ""
-        column.metric(group, f"{n}{of}")
+        column.metric(plain(group), f"{n}{of}")
 
 
 def results_view(shown: results.PulseResults) -> None:

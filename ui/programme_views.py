@@ -12,6 +12,7 @@ from storage.db import Store
 from survey import words
 from survey.instrument import MOMENTS, dimension_label
 from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
+from ui.plain import plain
 
 LIVE_PAGE = "pages/facilitator/live.py"
 PRESENT_PAGE = "pages/facilitator/present.py"
@@ -67,7 +68,7 @@ def new_programme(store: Store) -> int | None:
             k=int(k),
         )
     except ValueError as problem:
-        st.error(str(problem))
+        st.error(plain(problem))
         return None
 
 
@@ -114,7 +115,7 @@ def programme_settings(store: Store, programme_id: int) -> None:
                 programmes.update_programme(store, programme_id, name, int(k))
                 st.rerun()
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(plain(problem))
     st.markdown("**Groups** (rename, set expected headcount, or add one)")
     for group in programme.groups:
         with st.form(f"group-{group.id}", border=False):
@@ -144,8 +145,8 @@ def timeline_view(store: Store, programme_id: int) -> None:
     ]
     for session in programmes.timeline(store, programme_id):
         with st.container(border=True):
-            st.markdown(f"**{session.date or 'no date'} · {session.title}**")
-            st.caption(session.kind)
+            st.markdown(f"**{session.date or 'no date'} · {plain(session.title)}**")
+            st.caption(plain(session.kind))
             for pulse in session.pulses:
                 _pulse_row(store, programme_id, pulse)
             left, right = st.columns(2)
@@ -213,7 +214,7 @@ def _add_pulse_form(
                 programmes.add_pulse(store, session_id, moment, form, picked)
                 st.rerun()
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(plain(problem))
 
 
 def _edit_session_form(store: Store, session: programmes.SessionRow) -> None:
@@ -239,7 +240,7 @@ def _edit_session_form(store: Store, session: programmes.SessionRow) -> None:
                 programmes.delete_session(store, session.id)
                 st.rerun()
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(plain(problem))
 
 
 def delete_answers(store: Store, programme_id: int) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 from storage import programmes
 from storage.db import Store
 from survey.instrument import DIMENSIONS, dimension_label
+from ui.plain import plain
 
 
 def question_list(store: Store, programme_id: int) -> None:
@@ -15,8 +16,9 @@ def question_list(store: Store, programme_id: int) -> None:
         text, flags, up, down, retire = st.columns(
             [8, 3, 1, 1, 2], vertical_alignment="center"
         )
-        shown = f"~~{question.text}~~" if question.retired else question.text
-        text.markdown(f"**{dimension_label(question.dimension)}** — {shown}")
+        shown = plain(question.text)
+        shown = f"~~{shown}~~" if question.retired else shown
+        text.markdown(f"**{plain(dimension_label(question.dimension))}** — {shown}")
         flags.caption(
             ("reverse-scored · " if question.reverse else "")
             + f"{question.answered} answers"
@@ -58,4 +60,4 @@ def add_question_form(store: Store, programme_id: int) -> None:
                 programmes.add_question(store, programme_id, chosen, text, reverse)
                 st.success("Added. It will be asked in pulses you create from now on.")
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(plain(problem))

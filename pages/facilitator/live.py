@@ -6,6 +6,7 @@ import streamlit as st
 from ui.access import require_facilitator
 from ui.live_views import live_room_view
 from ui.pickers import sidebar_pulse
+from ui.plain import plain
 from ui.resources import shared_store
 
 store = shared_store()
@@ -13,7 +14,7 @@ require_facilitator(store)
 
 st.title("Live room")
 pulse = sidebar_pulse(store)
-st.subheader(f"{pulse.session_title} · {pulse.moment}")
+st.subheader(plain(f"{pulse.session_title} · {pulse.moment}"))
 revealed = st.toggle(
     "Reveal results",
     key=f"reveal-{pulse.id}",

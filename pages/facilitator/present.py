@@ -6,6 +6,7 @@ from storage import results
 from ui.access import require_facilitator
 from ui.links import big_code, join_url, qr_png
 from ui.pickers import sidebar_pulse
+from ui.plain import plain
 from ui.resources import shared_store
 
 store = shared_store()
@@ -13,7 +14,7 @@ require_facilitator(store)
 
 pulse = sidebar_pulse(store)
 url = join_url(pulse.code)
-st.title(f"{pulse.session_title} · {pulse.moment}")
+st.title(plain(f"{pulse.session_title} · {pulse.moment}"))
 qr, words = st.columns([3, 2], vertical_alignment="center")
 qr.image(qr_png(url), width="stretch", caption="Scan with your phone camera")
 with words:

@@ -16,6 +16,7 @@ from survey.findings import (
 from survey.instrument import dimension_label
 from ui.access import require_facilitator
 from ui.pickers import programme_picker
+from ui.plain import plain
 from ui.resources import shared_store
 from ui.trend_views import (
     chart_specs,
@@ -49,14 +50,14 @@ st.caption(
     "see “How to read these figures” at the end of the page."
 )
 for line in summary_lines(result):
-    st.markdown(f"- {line}")
+    st.markdown(f"- {plain(line)}")
 
 specs = chart_specs(store.path, programme_id, version)
 for dimension in dimensions_in(result):
     label = dimension_label(dimension)
-    st.subheader(label)
+    st.subheader(plain(label))
     chart_with_downloads(specs[f"trend-{dimension}"], f"trend-{dimension}")
-    with st.expander(f"Are we on the same page? Agreement on {label.lower()}"):
+    with st.expander(f"Are we on the same page? Agreement on {plain(label.lower())}"):
         chart_with_downloads(specs[f"agreement-{dimension}"], f"agreement-{dimension}")
 
 if len(result.groups) >= 2:
@@ -70,7 +71,7 @@ if len(result.groups) >= 2:
             f"gap-{group_a}-{group_b}",
         )
     for line in convergence_lines(result):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {plain(line)}")
 
 st.subheader("What changed, and how sure we are")
 st.caption(
@@ -84,10 +85,10 @@ st.dataframe(change_table(result), hide_index=True, width="stretch")
 if result.of_kind("trend"):
     st.markdown("**Phases of the programme** (contrasts, nothing extrapolated)")
     for line in trend_lines(result):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {plain(line)}")
     st.dataframe(phase_table(result), hide_index=True, width="stretch")
 st.markdown("**Reliability of each dimension** (within pulses)")
 st.dataframe(reliability_table(result), hide_index=True, width="stretch")
 st.subheader("How to read these figures")
 for line in methods_note(result):
-    st.markdown(f"- {line}")
+    st.markdown(f"- {plain(line)}")
