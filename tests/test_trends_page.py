@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.fixtures import as_shown
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PASSPHRASE = "correct horse battery staple"
 
@@ -27,7 +29,9 @@ def trends_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def test_summary_answers_the_facilitators_questions(trends_page: AppTest) -> None:
-    lines = [m.value for m in trends_page.markdown if m.value.startswith("- ")]
+    lines = [
+        as_shown(m.value) for m in trends_page.markdown if m.value.startswith("- ")
+    ]
     text = "\n".join(lines)
     for dimension in ("Psychological safety", "Connection", "Purpose"):
         assert f"{dimension}, everyone: improved." in text
@@ -39,7 +43,7 @@ def test_summary_answers_the_facilitators_questions(trends_page: AppTest) -> Non
 
 def test_the_page_carries_a_methods_note(trends_page: AppTest) -> None:
     assert "How to read these figures" in [s.value for s in trends_page.subheader]
-    text = "\n".join(m.value for m in trends_page.markdown)
+    text = "\n".join(as_shown(m.value) for m in trends_page.markdown)
     assert "'Not clear' does not mean 'no difference'" in text
     assert "analysed as independent samples" in text
     assert "Holm's adjustment within each family" in text
