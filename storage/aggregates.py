@@ -1,7 +1,7 @@
 """The aggregates a programme's trends are computed from, read in a few queries.
 
-Dimension sums come from one indexed ``GROUP BY`` over per-response scores;
-agreement and reliability from per-item sums kept at submit time. Only closed
+Dimension sums, and per-item sums for agreement and reliability, come from
+the released sums kept at each release (``storage.results.release``). Only closed
 pulses are read. The analysis itself is ``survey.trends`` (no SQL there).
 """
 
@@ -11,7 +11,6 @@ from collections import defaultdict
 
 from storage.db import MOMENT_ORDER, Store
 from survey.trends import (
-    AGREE_FROM,
     Aggregates,
     CompleteScoreSum,
     ItemSum,
@@ -73,33 +72,30 @@ def load(store: Store, programme_id: int) -> Aggregates:
             ScoreSum(**row)
             for row in db.query(
                 "SELECT s.pulse_id, s.dimension, coalesce(g.name, :not_said) AS "
-                "'group', count(*) AS n, sum(s.score) AS total, "
-                "sum(s.score * s.score) AS squares, "
-                "sum(s.score >= :agree) AS agree FROM scores s "
-                "LEFT JOIN groups g ON g.id = s.group_id "
+                "'group', sum(s.n) AS n, sum(s.total) AS total, "
+                "sum(s.squares) AS squares, sum(s.agree) AS agree FROM score_sums s "
+                "LEFT JOIN groups g ON g.id = s.group_key "
                 f"WHERE s.pulse_id IN ({ids}) "
-                "GROUP BY s.pulse_id, s.dimension, s.group_id",
-                {"not_said": NOT_SAID, "agree": AGREE_FROM},
+                "GROUP BY s.pulse_id, s.dimension, s.group_key",
+                {"not_said": NOT_SAID},
             )
         ]
         item_sums = [
             ItemSum(**{**row, "complete": bool(row["complete"])})
             for row in db.query(
                 "SELECT i.pulse_id, q.dimension, coalesce(g.name, :not_said) AS "
-                "'group', i.question_id, i.complete, sum(i.n) AS n, "
-                "sum(i.total) AS total, sum(i.squares) AS squares FROM item_stats i "
-                "JOIN questions q ON q.id = i.question_id "
+                "'group', i.question_id, i.complete, i.n, i.total, i.squares "
+                "FROM item_stats i JOIN questions q ON q.id = i.question_id "
                 "LEFT JOIN groups g ON g.id = i.group_key "
-                f"WHERE i.pulse_id IN ({ids}) "
-                "GROUP BY i.pulse_id, i.group_key, i.question_id, i.complete",
+                f"WHERE i.pulse_id IN ({ids})",
                 {"not_said": NOT_SAID},
             )
         ]
         complete_sums = [
             CompleteScoreSum(**row)
             for row in db.query(
-                "SELECT pulse_id, dimension, items, count(*) AS n, "
-                "sum(score) AS total, sum(score * score) AS squares FROM scores "
+                "SELECT pulse_id, dimension, items, sum(n) AS n, "
+                "sum(total) AS total, sum(squares) AS squares FROM score_sums "
                 f"WHERE pulse_id IN ({ids}) GROUP BY pulse_id, dimension, items"
             )
         ]
@@ -155,7 +151,8 @@ def _scores(store: Store, pulse_id: int, dimension: str) -> list[tuple[str, floa
     with store.read() as db:
         return db.execute(
             "SELECT coalesce(g.name, ?), s.score FROM scores s "
+            "JOIN responses r ON r.pulse_id = s.pulse_id AND r.id = s.response_id "
             "LEFT JOIN groups g ON g.id = s.group_id "
-            "WHERE s.pulse_id = ? AND s.dimension = ?",
+            "WHERE s.pulse_id = ? AND s.dimension = ? AND r.released = 1",
             [NOT_SAID, pulse_id, dimension],
         ).fetchall()

@@ -17,6 +17,7 @@ from storage.actions import add_action, update_action
 from storage.db import Store
 from storage.programmes import (
     add_session,
+    close_pulses,
     create_programme,
     create_pulse,
     programme_groups,
@@ -115,6 +116,7 @@ def build_demo(
     )
     group_ids = {g.name: g.id for g in programme_groups(store, programme_id)}
     people = draw_people(rng)
+    closing: list[int] = []
     for planned in TIMELINE:
         session_id = add_session(
             store, programme_id, planned.title, kind=planned.kind, date=planned.date
@@ -133,7 +135,9 @@ def build_demo(
                 )
             ]
             if is_open:
-                responses = responses[:_OPEN_PULSE_SEEDED]
+                # Whole answers: two more from a new user make a release.
+                whole = [r for r in responses if len(r[1]) == len(asked)]
+                responses = whole[:_OPEN_PULSE_SEEDED]
             items = scored_items(store, pulse.id)
             with store.write() as db:
                 insert_responses_bulk(db, pulse.id, responses, items)
@@ -142,7 +146,10 @@ def build_demo(
                         db["comments"].insert(
                             {"pulse_id": pulse.id, "id": _row_id(rng), "text": text}
                         )
-            set_pulse_status(store, pulse.id, "open" if is_open else "closed")
+            if is_open:
+                set_pulse_status(store, pulse.id, "open")
+            else:
+                closing.append(pulse.id)
         for title, dimensions, groups, updates in _ACTIONS.get(planned.title, ()):
             action_id = add_action(
                 store,
@@ -155,6 +162,7 @@ def build_demo(
             )
             for when, status, note in updates:
                 update_action(store, action_id, status, note, date.fromisoformat(when))
+    close_pulses(store, closing)
     return programme_id
 
 
@@ -180,7 +188,7 @@ def build_synthetic(store: Store, responses: int, *, seed: int = 7) -> int:
             store, programme_id, f"Month {month + 1}", date=f"2026-{month + 1:02d}-15"
         )
         for moment in ("before", "after"):
-            pulses.append(create_pulse(store, session_id, moment, status="closed").id)
+            pulses.append(create_pulse(store, session_id, moment, status="open").id)
     per_pulse = [responses // len(pulses)] * len(pulses)
     per_pulse[-1] += responses - sum(per_pulse)
     for index, (pulse_id, count) in enumerate(zip(pulses, per_pulse, strict=True)):
@@ -199,4 +207,5 @@ def build_synthetic(store: Store, responses: int, *, seed: int = 7) -> int:
         )
         with store.write() as db:
             insert_responses_bulk(db, pulse_id, batch, items)
+    close_pulses(store, pulses)
     return programme_id

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from storage import results
 from storage.db import MOMENT_ORDER, Store
-from survey.disclosure import may_show, visible_groups
+from survey.disclosure import may_show
 from survey.words import EVERYONE, NOT_SAID, pulse_label
 
 AGGREGATE_COLUMNS = (
@@ -123,7 +123,7 @@ def export_overview(store: Store, programme_id: int) -> ExportOverview:
     with store.read() as db:
         rows = db.execute(
             "SELECT p.status, (SELECT count(*) FROM responses r "
-            "WHERE r.pulse_id = p.id) FROM pulses p "
+            "WHERE r.pulse_id = p.id AND r.released = 1) FROM pulses p "
             "JOIN sessions s ON s.id = p.session_id WHERE s.programme_id = ?",
             [programme_id],
         ).fetchall()
@@ -147,8 +147,7 @@ def export_programme(store: Store, programme_id: int) -> ProgrammeExport:
     for pulse in closed_pulses(store, programme_id):
         with store.read():  # re-entrant: the calls below see one snapshot
             shown = results.pulse_results(store, pulse.id)
-            counts = results.group_counts(store, pulse.id)
-            named = visible_groups(counts, k) if may_show(shown.n, k) else set()
+            named = set(results.shown_groups(store, pulse.id).values())
             export.aggregates.extend(_aggregate_rows(name, pulse, shown, named))
             if may_show(shown.n, k):
                 export.answers.extend(_answer_rows(store, pulse, named))
@@ -250,7 +249,8 @@ def _answer_rows(
     with store.read() as db:
         respondents = db.execute(
             "SELECT r.id, coalesce(g.name, ?) FROM responses r "
-            "LEFT JOIN groups g ON g.id = r.group_id WHERE r.pulse_id = ?",
+            "LEFT JOIN groups g ON g.id = r.group_id "
+            "WHERE r.pulse_id = ? AND r.released = 1",
             [NOT_SAID, pulse.id],
         ).fetchall()
         answers = db.execute(
@@ -259,7 +259,8 @@ def _answer_rows(
             "JOIN questions q ON q.id = a.question_id "
             "LEFT JOIN pulse_questions pq "
             "ON pq.pulse_id = a.pulse_id AND pq.question_id = a.question_id "
-            "WHERE a.pulse_id = ?",
+            "JOIN responses r ON r.pulse_id = a.pulse_id AND r.id = a.response_id "
+            "WHERE a.pulse_id = ? AND r.released = 1",
             [pulse.id],
         ).fetchall()
     _RANDOM.shuffle(respondents)

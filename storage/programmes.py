@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storage.db import MOMENT_ORDER, Store
+from storage.db import MOMENT_ORDER, Store, delete_rows
+from storage.results import release_all
 from survey import codes
 from survey.answers import UnknownPulse
 from survey.instrument import (
@@ -25,7 +26,7 @@ from survey.instrument import (
     form_items,
 )
 from survey.template import SessionPlan
-from survey.words import check_k
+from survey.words import check_group_names, check_k
 
 STATUSES = ("draft", "open", "closed")
 
@@ -77,6 +78,7 @@ def create_programme(
     check_k(k)
     if not name.strip():
         raise ValueError("A programme needs a name.")
+    check_group_names(groups)
     expected = expected or {}
     with store.write() as db:
         programme_id = db["programmes"].insert({"name": name.strip(), "k": k}).last_pk
@@ -197,9 +199,40 @@ def open_pulse(store: Store, pulse_id: int) -> None:
 
 
 def close_pulse(store: Store, pulse_id: int) -> None:
-    """Close a pulse, then empty the WAL so arrival order leaves no trace on disk."""
-    set_pulse_status(store, pulse_id, "closed")
-    store.forget_write_order()
+    """Close one pulse (see ``close_pulses``)."""
+    close_pulses(store, [pulse_id])
+
+
+def close_pulses(store: Store, pulse_ids: Sequence[int]) -> int:
+    """The one close path, for a pulse or a whole programme.
+
+    In one transaction each pulse stops taking answers, gets its final release
+    (the same rule as the live room: nothing moves by fewer than k, so a late
+    straggler is held out rather than revealed), and forgets which devices
+    answered: its device hashes are deleted and its secret replaced, so no
+    browser token can be matched to anything in the file. Then the file is
+    compacted (``Store.compact``): WAL emptied and pages rebuilt in key order,
+    so the order people answered in leaves no trace. Reopening a pulse later
+    starts a fresh device list: someone who answered before could answer
+    again. Returns how many pulses were open and are now closed.
+    """
+    closed = 0
+    with store.write() as db:
+        for pulse_id in pulse_ids:
+            status = db.execute(
+                "SELECT status FROM pulses WHERE id = ?", [pulse_id]
+            ).fetchone()
+            if status is None:
+                raise UnknownPulse("No pulse has that id.")
+            closed += status[0] != "closed"
+            db.execute(
+                "UPDATE pulses SET status = 'closed', secret = ? WHERE id = ?",
+                [codes.new_pulse_secret(), pulse_id],
+            )
+            db.execute("DELETE FROM submissions WHERE pulse_id = ?", [pulse_id])
+            release_all(db, pulse_id)
+    store.compact()
+    return closed
 
 
 _PULSE_SELECT = """
@@ -390,10 +423,27 @@ def create_from_plan(
 
 
 def update_programme(store: Store, programme_id: int, name: str, k: int) -> None:
+    """Rename a programme or change its anonymity minimum.
+
+    k only goes up once any pulse has answers: lowering it would let figures
+    about fewer people appear. Raising it never re-releases anything: figures
+    already released stay, and any about fewer than the new k are hidden.
+    """
     check_k(k)
     if not name.strip():
         raise ValueError("A programme needs a name.")
     with store.write() as db:
+        current, answered = db.execute(
+            "SELECT k, EXISTS (SELECT 1 FROM responses r JOIN pulses p "
+            "ON p.id = r.pulse_id JOIN sessions s ON s.id = p.session_id "
+            "WHERE s.programme_id = g.id) FROM programmes g WHERE g.id = ?",
+            [programme_id],
+        ).fetchone()
+        if answered and k < current:
+            raise ValueError(
+                f"The anonymity minimum cannot go below {current} once people "
+                "have answered: it can only be raised."
+            )
         db.execute(
             "UPDATE programmes SET name = ?, k = ? WHERE id = ?",
             [name.strip(), k, programme_id],
@@ -407,12 +457,22 @@ def save_group(
     expected: int | None,
     group_id: int | None = None,
 ) -> None:
-    """Add a group, or rename one / change its expected headcount."""
-    if not name.strip():
-        raise ValueError("A group needs a name.")
+    """Add a group, or rename one / change its expected headcount.
+
+    Answers belong to a group by id, so renaming moves nobody; names must be
+    unique in the programme and may not be a word the app itself shows.
+    """
     if expected is not None and expected < 0:
         raise ValueError("Expected headcount cannot be negative.")
     with store.write() as db:
+        others = [
+            row["name"]
+            for row in db.query(
+                "SELECT name FROM groups WHERE programme_id = ? AND id IS NOT ?",
+                [programme_id, group_id],
+            )
+        ]
+        check_group_names([*others, name])
         if group_id is None:
             position = db.execute(
                 "SELECT coalesce(max(position) + 1, 0) FROM groups "
@@ -470,8 +530,17 @@ def update_session(
 
 
 def delete_session(store: Store, session_id: int) -> None:
-    """Remove a session that has no answers (answers are deleted explicitly)."""
+    """Remove a session with its pulses, if nothing would be lost.
+
+    Refused (``ValueError`` with a message, nothing deleted) when the session
+    has answers — delete them explicitly first — or agreed actions. What goes
+    with it is found from the schema's foreign keys (``delete_rows``).
+    """
     with store.write() as db:
+        if not db.execute(
+            "SELECT 1 FROM sessions WHERE id = ?", [session_id]
+        ).fetchone():
+            raise ValueError("No session has that id.")
         answered = db.execute(
             "SELECT count(*) FROM responses r JOIN pulses p ON p.id = r.pulse_id "
             "WHERE p.session_id = ?",
@@ -481,20 +550,15 @@ def delete_session(store: Store, session_id: int) -> None:
             raise ValueError(
                 "This session has answers. Delete its answers first if you mean to."
             )
-        for table in (
-            "pulse_questions",
-            "submissions",
-            "comments",
-            "releases",
-            "item_stats",
-        ):
-            db.execute(
-                f"DELETE FROM {table} WHERE pulse_id IN "
-                "(SELECT id FROM pulses WHERE session_id = ?)",
-                [session_id],
+        agreed = db.execute(
+            "SELECT count(*) FROM actions WHERE session_id = ?", [session_id]
+        ).fetchone()[0]
+        if agreed:
+            raise ValueError(
+                f"This session has {agreed} agreed action(s). Delete them first "
+                "(Actions tab) if you mean to remove the session."
             )
-        db.execute("DELETE FROM pulses WHERE session_id = ?", [session_id])
-        db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+        delete_rows(db, "sessions", "id = ?", [session_id])
 
 
 def programme_questions(store: Store, programme_id: int) -> list[QuestionRow]:

@@ -8,14 +8,14 @@ nothing.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from storage.db import Store
+from storage.db import Store, delete_rows, referrers
 from storage.tickets import consume_ticket
 from survey import codes
 from survey.answers import (
@@ -148,20 +148,11 @@ _INSERT_SCORE = (
 )
 
 
-_UPSERT_ITEM_STATS = (
-    "INSERT INTO item_stats (pulse_id, group_key, question_id, complete, n, total, "
-    "squares) VALUES (?, ?, ?, ?, 1, ?, ?) "
-    "ON CONFLICT (pulse_id, group_key, question_id, complete) DO UPDATE SET "
-    "n = n + 1, total = total + excluded.total, squares = squares + excluded.squares"
-)
-
-
 @dataclass
 class _ResponseRows:
     responses: list[tuple] = field(default_factory=list)
     answers: list[tuple] = field(default_factory=list)
     scores: list[tuple] = field(default_factory=list)
-    item_stats: list[tuple] = field(default_factory=list)
 
     def add(
         self,
@@ -172,7 +163,6 @@ class _ResponseRows:
     ) -> None:
         response_id = codes.new_row_id()
         answered = answered_items(answers, items)
-        asked = Counter(item.dimension for item in items.values())
         self.responses.append((pulse_id, response_id, group_id))
         self.answers.extend(
             (pulse_id, response_id, qid, value) for qid, value in answers.items()
@@ -181,23 +171,11 @@ class _ResponseRows:
             (pulse_id, dim, response_id, group_id, score, answered[dim])
             for dim, score in dimension_scores(answers, items).items()
         )
-        self.item_stats.extend(
-            (
-                pulse_id,
-                group_id or 0,
-                qid,
-                int(answered[items[qid].dimension] == asked[items[qid].dimension]),
-                value,
-                value * value,
-            )
-            for qid, value in answers.items()
-        )
 
     def insert(self, db: Database) -> None:
         db.conn.executemany(_INSERT_RESPONSE, self.responses)
         db.conn.executemany(_INSERT_ANSWER, self.answers)
         db.conn.executemany(_INSERT_SCORE, self.scores)
-        db.conn.executemany(_UPSERT_ITEM_STATS, self.item_stats)
 
 
 def _insert_response(
@@ -237,31 +215,36 @@ def scored_items(store: Store, pulse_id: int) -> dict[int, ScoredItem]:
 
 def delete_pulse_responses(store: Store, pulse_id: int) -> int:
     """Delete every answer, score, comment and device hash of a pulse."""
-    return _delete_responses(store, "pulse_id = ?", [pulse_id])
+    return _delete_responses(store, "SELECT ?", [pulse_id])
 
 
 def delete_programme_responses(store: Store, programme_id: int) -> int:
     """Delete every answer, score, comment and device hash in a programme."""
     return _delete_responses(
         store,
-        "pulse_id IN (SELECT p.id FROM pulses p JOIN sessions s "
-        "ON s.id = p.session_id WHERE s.programme_id = ?)",
+        "SELECT p.id FROM pulses p JOIN sessions s ON s.id = p.session_id "
+        "WHERE s.programme_id = ?",
         [programme_id],
     )
 
 
-def _delete_responses(store: Store, where: str, params: list) -> int:
+# Tables that describe a pulse rather than hold what people said.
+_PULSE_SHAPE = {"pulse_questions", "tickets"}
+
+
+def _delete_responses(store: Store, pulses: str, params: list) -> int:
+    """Delete everything people said in the pulses the query ``pulses`` selects:
+    every table that refers to a pulse (found from the schema's foreign keys),
+    apart from the pulse's own questions. Then compact the file, so nothing
+    deleted stays readable in it or in its WAL. Returns responses deleted."""
     with store.write() as db:
-        count = db.execute(f"SELECT count(*) FROM responses WHERE {where}", params)
-        deleted = count.fetchone()[0]
-        for table in (
-            "answers",
-            "scores",
-            "item_stats",
-            "responses",
-            "comments",
-            "submissions",
-            "releases",
-        ):
-            db.execute(f"DELETE FROM {table} WHERE {where}", params)
+        ids = json.dumps([row[0] for row in db.execute(pulses, params).fetchall()])
+        chosen = "IN (SELECT value FROM json_each(?))"
+        deleted = db.execute(
+            f"SELECT count(*) FROM responses WHERE pulse_id {chosen}", [ids]
+        ).fetchone()[0]
+        for table, columns, _ in referrers(db, "pulses"):
+            if table not in _PULSE_SHAPE:
+                delete_rows(db, table, f"{columns[0]} {chosen}", [ids])
+    store.compact()
     return int(deleted)

@@ -1,34 +1,39 @@
-"""Pulse results with the anonymity rules applied, and the live release state.
+"""Releases, and the released figures every view shows.
 
-Figures come from one ``GROUP BY`` over stored per-response scores. Every
-figure passes ``survey.disclosure`` here, so no page or export can show a
-number the rules forbid. While a pulse is open, the figures a facilitator sees
-are a stored snapshot that moves only when ``should_release`` allows: reloading
-the page or opening a second browser shows the same snapshot, not fresher data.
+One release model for every view (DESIGN.md promise 3): figures — live room,
+Present, Trends, report, CSV, question counts — are computed over *released*
+responses only. ``release`` asks ``survey.disclosure.release_batch`` which
+pending responses may join, marks them released and adds them to the released
+sums (``score_sums``, ``item_stats``) in the same transaction. A release adds,
+for each shown group and for everyone else, nobody or at least k people, and
+for every item and dimension nobody or at least k answers; so no two figures
+anyone can see at any two moments differ by fewer than k people.
+
+Releases happen when the live room looks and there are at least k pending
+responses, and when a pulse closes. Answers that cannot be released (fewer
+than k left when the pulse closes) are held out of every figure, counted, and
+the facilitator is told how many and why.
 """
 
 from __future__ import annotations
 
+import json
 import random
 
 from sqlite_utils import Database
 
 from storage.db import Store
-from survey.disclosure import may_show, should_release
+from survey.disclosure import Pending, Release, may_show, release_batch
 from survey.figures import (
+    Figure,
     LevelCount,
     LiveRoom,
     PulseResults,
     RoomCounts,
-    safe_figures,
+    released_figures,
 )
 from survey.instrument import SCALE_HIGH, SCALE_LOW
-from survey.words import NOT_SAID
-
-
-def group_counts(store: Store, pulse_id: int) -> dict[str, int]:
-    """Responses per group (those who gave none under ``NOT_SAID``)."""
-    return room_counts(store, pulse_id).group_counts
+from survey.trends import AGREE_FROM
 
 
 def room_counts(store: Store, pulse_id: int) -> RoomCounts:
@@ -37,76 +42,150 @@ def room_counts(store: Store, pulse_id: int) -> RoomCounts:
 
 
 def pulse_results(store: Store, pulse_id: int) -> PulseResults:
-    """Figures from the current data, with promises 1 and 2 applied."""
+    """The released figures of a pulse (promises 1–3 applied)."""
     with store.read() as db:
-        counts = _room_counts(db, pulse_id)
-        return _pulse_results(db, pulse_id, counts)
+        return _pulse_results(db, pulse_id, _room_counts(db, pulse_id))
 
 
 def live_room(store: Store, pulse_id: int) -> LiveRoom:
-    """Counts now, and the released figures (releasing new ones if allowed).
+    """Counts now, and the released figures (releasing more if a release is due).
 
     Refreshes every few seconds per facilitator screen, so the common case (no
-    release due) only reads; the write lock that participants' submits need is
-    taken, and the decision re-checked inside it, only when a release is due.
+    release possible) only reads; the write lock participants' submits need is
+    taken only when at least k responses are pending.
     """
     with store.read() as db:
-        counts, n_shown, snapshot = _live_state(db, pulse_id)
-    if _release_due(counts, n_shown, snapshot):
+        counts = _room_counts(db, pulse_id)
+    if counts.pending >= counts.k:
         with store.write() as db:
-            counts, n_shown, snapshot = _live_state(db, pulse_id)
-            if _release_due(counts, n_shown, snapshot):
-                snapshot = _release(db, pulse_id, counts, n_shown, snapshot)
-    return LiveRoom(counts, snapshot)
+            if release(db, pulse_id):
+                counts = _room_counts(db, pulse_id)
+    with store.read() as db:
+        return LiveRoom(counts, _pulse_results(db, pulse_id, counts))
 
 
-def _live_state(
-    db: Database, pulse_id: int
-) -> tuple[RoomCounts, int, PulseResults | None]:
-    counts = _room_counts(db, pulse_id)
+def release_all(db: Database, pulse_id: int) -> int:
+    """Release as much as the rules allow (at close): one release, since a
+    release already takes every bucket that can go."""
+    return release(db, pulse_id)
+
+
+def release(db: Database, pulse_id: int) -> int:
+    """Apply the next release of a pulse inside the caller's write transaction.
+
+    Returns how many responses it released (0 when none may be).
+    """
+    k = _k_of(db, pulse_id)
+    visible = _visible(db, pulse_id)
+    pending = _pending(db, pulse_id)
+    if len(pending) < k:
+        return 0
+    dimension_of = {
+        row["id"]: row["dimension"]
+        for row in db.query(
+            "SELECT q.id, q.dimension FROM pulse_questions pq "
+            "JOIN questions q ON q.id = pq.question_id WHERE pq.pulse_id = ?",
+            [pulse_id],
+        )
+    }
+    batch = release_batch(pending, visible, k, dimension_of)
+    if batch is None:
+        return 0
+    if visible is None:
+        db.execute(
+            "INSERT INTO disclosures (pulse_id, visible) VALUES (?, ?)",
+            [pulse_id, json.dumps(sorted(batch.visible))],
+        )
+    _add_to_sums(db, pulse_id, batch)
+    return len(batch.ids)
+
+
+def _add_to_sums(db: Database, pulse_id: int, batch: Release) -> None:
+    ids = json.dumps(sorted(batch.ids))
+    shown = ",".join(str(int(g)) for g in sorted(batch.visible)) or "NULL"
+    bucket = f"CASE WHEN r.group_id IN ({shown}) THEN r.group_id ELSE 0 END"
+    in_batch = "r.pulse_id = ? AND r.id IN (SELECT value FROM json_each(?))"
+    db.execute(
+        "INSERT INTO score_sums (pulse_id, dimension, group_key, items, n, total, "
+        f"squares, agree) SELECT s.pulse_id, s.dimension, {bucket}, s.items, "
+        f"count(*), sum(s.score), sum(s.score * s.score), sum(s.score >= {AGREE_FROM}) "
+        "FROM scores s JOIN responses r "
+        f"ON r.pulse_id = s.pulse_id AND r.id = s.response_id WHERE {in_batch} "
+        "GROUP BY 1, 2, 3, 4 ON CONFLICT (pulse_id, dimension, group_key, items) "
+        "DO UPDATE SET n = n + excluded.n, total = total + excluded.total, "
+        "squares = squares + excluded.squares, agree = agree + excluded.agree",
+        [pulse_id, ids],
+    )
+    db.execute(
+        "INSERT INTO item_stats (pulse_id, group_key, question_id, complete, n, "
+        f"total, squares) SELECT a.pulse_id, {bucket}, a.question_id, "
+        "s.items = (SELECT count(*) FROM pulse_questions pq JOIN questions q2 "
+        "ON q2.id = pq.question_id WHERE pq.pulse_id = a.pulse_id "
+        "AND q2.dimension = q.dimension), count(*), sum(a.value), "
+        "sum(a.value * a.value) FROM answers a "
+        "JOIN responses r ON r.pulse_id = a.pulse_id AND r.id = a.response_id "
+        "JOIN questions q ON q.id = a.question_id "
+        "JOIN scores s ON s.pulse_id = a.pulse_id AND s.response_id = a.response_id "
+        f"AND s.dimension = q.dimension WHERE {in_batch} GROUP BY 1, 2, 3, 4 "
+        "ON CONFLICT (pulse_id, group_key, question_id, complete) DO UPDATE SET "
+        "n = n + excluded.n, total = total + excluded.total, "
+        "squares = squares + excluded.squares",
+        [pulse_id, ids],
+    )
+    db.execute(
+        "UPDATE responses SET released = 1 WHERE pulse_id = ? AND id IN "
+        "(SELECT value FROM json_each(?))",
+        [pulse_id, ids],
+    )
+
+
+def shown_groups(store: Store, pulse_id: int) -> dict[int, str]:
+    """The groups a pulse shows, by id with their current names (none before its
+    first release). Decided once per pulse; every view and export asks this."""
+    with store.read() as db:
+        visible = _visible(db, pulse_id) or frozenset()
+        return {
+            row["id"]: row["name"]
+            for row in db.query(
+                "SELECT id, name FROM groups WHERE id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY position, id",
+                [json.dumps(sorted(visible))],
+            )
+        }
+
+
+def _visible(db: Database, pulse_id: int) -> frozenset[int] | None:
     row = db.execute(
-        "SELECT n, snapshot FROM releases WHERE pulse_id = ?", [pulse_id]
+        "SELECT visible FROM disclosures WHERE pulse_id = ?", [pulse_id]
+    ).fetchone()
+    return None if row is None else frozenset(json.loads(row[0]))
+
+
+def _pending(db: Database, pulse_id: int) -> list[Pending]:
+    items: dict[str, set[int]] = {}
+    groups: dict[str, int | None] = {}
+    for row in db.query(
+        "SELECT r.id, r.group_id, a.question_id FROM responses r "
+        "LEFT JOIN answers a ON a.pulse_id = r.pulse_id AND a.response_id = r.id "
+        "WHERE r.pulse_id = ? AND r.released = 0",
+        [pulse_id],
+    ):
+        groups[row["id"]] = row["group_id"]
+        items.setdefault(row["id"], set())
+        if row["question_id"] is not None:
+            items[row["id"]].add(row["question_id"])
+    return [Pending(rid, groups[rid], frozenset(items[rid])) for rid in groups]
+
+
+def _k_of(db: Database, pulse_id: int) -> int:
+    row = db.execute(
+        "SELECT g.k FROM pulses p JOIN sessions s ON s.id = p.session_id "
+        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
+        [pulse_id],
     ).fetchone()
     if row is None:
-        return counts, 0, None
-    return counts, row[0], PulseResults.from_json(row[1])
-
-
-def _stale(counts: RoomCounts, n_shown: int, snapshot: PulseResults | None) -> bool:
-    """Answers were deleted, or k changed: start again from nothing shown."""
-    return counts.n_now < n_shown or (snapshot is not None and snapshot.k != counts.k)
-
-
-def _release_due(
-    counts: RoomCounts, n_shown: int, snapshot: PulseResults | None
-) -> bool:
-    if _stale(counts, n_shown, snapshot):
-        return True
-    return should_release(
-        n_shown, counts.n_now, counts.k, closed=counts.status == "closed"
-    )
-
-
-def _release(
-    db: Database,
-    pulse_id: int,
-    counts: RoomCounts,
-    n_shown: int,
-    snapshot: PulseResults | None,
-) -> PulseResults | None:
-    if _stale(counts, n_shown, snapshot):
-        db.execute("DELETE FROM releases WHERE pulse_id = ?", [pulse_id])
-        n_shown, snapshot = 0, None
-    if not should_release(
-        n_shown, counts.n_now, counts.k, closed=counts.status == "closed"
-    ):
-        return snapshot
-    snapshot = _pulse_results(db, pulse_id, counts)
-    db["releases"].upsert(
-        {"pulse_id": pulse_id, "n": counts.n_now, "snapshot": snapshot.to_json()},
-        pk="pulse_id",
-    )
-    return snapshot
+        raise ValueError("No pulse has that id.")
+    return int(row[0])
 
 
 def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
@@ -119,42 +198,68 @@ def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
     if row is None:
         raise ValueError("No pulse has that id.")
     k, status, programme_id = row
-    expected = dict(
-        db.execute(
-            "SELECT name, expected FROM groups WHERE programme_id = ? "
+    total, released = db.execute(
+        "SELECT count(*), coalesce(sum(released), 0) FROM responses WHERE pulse_id = ?",
+        [pulse_id],
+    ).fetchone()
+    visible = _visible(db, pulse_id) or frozenset()
+    groups = list(
+        db.query(
+            "SELECT id, name, expected FROM groups WHERE programme_id = ? "
             "ORDER BY position, id",
             [programme_id],
+        )
+    )
+    released_by_group = dict(
+        db.execute(
+            "SELECT group_id, count(*) FROM responses WHERE pulse_id = ? "
+            "AND released = 1 GROUP BY group_id",
+            [pulse_id],
         ).fetchall()
     )
-    return RoomCounts(int(k), str(status), _group_counts(db, pulse_id), expected)
-
-
-def _group_counts(db: Database, pulse_id: int) -> dict[str, int]:
-    rows = db.execute(
-        "SELECT coalesce(g.name, ?), count(*) FROM responses r "
-        "LEFT JOIN groups g ON g.id = r.group_id WHERE r.pulse_id = ? "
-        "GROUP BY r.group_id",
-        [NOT_SAID, pulse_id],
-    ).fetchall()
-    return dict(rows)
+    return RoomCounts(
+        k=int(k),
+        status=str(status),
+        n_now=int(total),
+        released=int(released),
+        group_counts={
+            g["name"]: released_by_group.get(g["id"], 0)
+            for g in groups
+            if g["id"] in visible
+        },
+        expected={g["name"]: g["expected"] for g in groups},
+    )
 
 
 def _pulse_results(db: Database, pulse_id: int, counts: RoomCounts) -> PulseResults:
-    k, n = counts.k, counts.n_now
-    if not may_show(n, k):
-        return PulseResults(n=n, k=k)
-    sums = db.execute(
-        "SELECT s.dimension, coalesce(g.name, ?), count(*), sum(s.score), "
-        "sum(s.score * s.score) FROM scores s LEFT JOIN groups g ON g.id = s.group_id "
-        "WHERE s.pulse_id = ? GROUP BY s.dimension, s.group_id",
-        [NOT_SAID, pulse_id],
-    ).fetchall()
+    k = counts.k
+    if not may_show(counts.released, k):
+        return PulseResults(n=counts.released, k=k, held_out=counts.pending)
+    names = {
+        row["id"]: row["name"]
+        for row in db.query(
+            "SELECT g.id, g.name FROM groups g JOIN sessions s "
+            "ON s.programme_id = g.programme_id JOIN pulses p ON p.session_id = s.id "
+            "WHERE p.id = ?",
+            [pulse_id],
+        )
+    }
+    sums = [
+        (row["dimension"], row["group_key"], row["n"], row["total"], row["squares"])
+        for row in db.query(
+            "SELECT dimension, group_key, sum(n) AS n, sum(total) AS total, "
+            "sum(squares) AS squares FROM score_sums WHERE pulse_id = ? "
+            "GROUP BY dimension, group_key",
+            [pulse_id],
+        )
+    ]
     return PulseResults(
-        n=n,
+        n=counts.released,
         k=k,
-        figures=safe_figures(sums, k),
+        held_out=counts.pending,
+        figures=released_figures(sums, names, k),
         distribution=_distribution(db, pulse_id, k),
-        comments=_comments(db, pulse_id),
+        comments=_comments(db, pulse_id) if counts.status == "closed" else [],
     )
 
 
@@ -162,12 +267,13 @@ def _distribution(db: Database, pulse_id: int, k: int) -> list[LevelCount]:
     rows = db.execute(
         "SELECT q.dimension, CASE WHEN q.reverse THEN ? - a.value ELSE a.value END, "
         "count(*) FROM answers a JOIN questions q ON q.id = a.question_id "
-        "WHERE a.pulse_id = ? GROUP BY 1, 2",
+        "JOIN responses r ON r.pulse_id = a.pulse_id AND r.id = a.response_id "
+        "WHERE a.pulse_id = ? AND r.released = 1 GROUP BY 1, 2",
         [SCALE_LOW + SCALE_HIGH, pulse_id],
     ).fetchall()
     responses = dict(
         db.execute(
-            "SELECT dimension, count(*) FROM scores WHERE pulse_id = ? "
+            "SELECT dimension, sum(n) FROM score_sums WHERE pulse_id = ? "
             "GROUP BY dimension",
             [pulse_id],
         ).fetchall()
@@ -188,3 +294,17 @@ def _comments(db: Database, pulse_id: int) -> list[str]:
     ]
     random.SystemRandom().shuffle(texts)
     return texts
+
+
+__all__ = [
+    "Figure",
+    "LiveRoom",
+    "PulseResults",
+    "RoomCounts",
+    "live_room",
+    "pulse_results",
+    "release",
+    "release_all",
+    "room_counts",
+    "shown_groups",
+]

@@ -3,25 +3,26 @@ programme closes; per-pulse aggregates stay so trends keep working.
 
 A programme keeps everything while ``retention_days`` is NULL ("keep") or it
 has no ``closed_on`` date. From ``closed_on + retention_days`` on, the purge
-deletes the programme's ``answers`` and ``comments`` rows, and the comments
-inside its live-release snapshots (they hold comment text). ``responses``,
-``scores``, ``item_stats``, ``submissions`` and every other programme are left
-alone. The store runs with ``secure_delete=ON`` and the WAL is checkpointed
-after a purge, so deleted text does not linger in the file. Backups and
-exports taken before the purge still hold it.
+deletes everything that describes one person — ``answers``, ``comments``,
+per-person ``scores`` — and any released sum about fewer than k people. The
+released sums that stay (each about k or more) keep means, intervals,
+agreement and reliability working; comparisons that need each person's score
+(Mann–Whitney, Cliff's δ) are no longer possible for purged pulses. The store
+runs with ``secure_delete=ON`` and is compacted after a purge, so deleted text
+does not linger in the file. Backups and exports taken before still hold it.
 
 ``apply_retention`` is idempotent and safe to run at every start-up.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlite_utils import Database
 
 from storage.db import Store
+from storage.programmes import close_pulses
 
 MAX_RETENTION_DAYS = 100 * 366
 
@@ -111,12 +112,16 @@ def close_programme(store: Store, programme_id: int, on: date | None = None) -> 
             "UPDATE programmes SET closed_on = ? WHERE id = ?",
             [day.isoformat(), programme_id],
         )
-        closed = db.execute(
-            f"UPDATE pulses SET status = 'closed' WHERE status = 'open' "
-            f"AND id IN ({_PROGRAMME_PULSES})",
-            [programme_id],
-        ).rowcount
-    return int(closed)
+        open_pulses = [
+            pulse_id
+            for (pulse_id,) in db.execute(
+                f"SELECT id FROM pulses WHERE status = 'open' "
+                f"AND id IN ({_PROGRAMME_PULSES})",
+                [programme_id],
+            ).fetchall()
+        ]
+    # The one close path: final release, device hashes dropped, file compacted.
+    return close_pulses(store, open_pulses) if open_pulses else 0
 
 
 def reopen_programme(store: Store, programme_id: int) -> None:
@@ -183,7 +188,7 @@ def apply_retention(
                 answers, comments = _purge(db, programme_id)
         purged.append(Purged(programme_id, name, purge_on, answers, comments))
     if not dry_run and any(p.answers or p.comments for p in purged):
-        store.forget_write_order()
+        store.compact()
     return PurgeReport(today, purged, dry_run)
 
 
@@ -225,21 +230,17 @@ def _counts(db: Database, programme_id: int) -> tuple[int, int]:
 
 
 def _purge(db: Database, programme_id: int) -> tuple[int, int]:
+    """Delete what describes one person: item answers, comments and per-person
+    dimension scores; and any released sum about fewer than k people (a sum of
+    one is that person's answer). What stays are released sums of at least k,
+    from which means, intervals, agreement and reliability still come."""
     where = f"pulse_id IN ({_PROGRAMME_PULSES})"
     answers = db.execute(f"DELETE FROM answers WHERE {where}", [programme_id]).rowcount
     comments = db.execute(
         f"DELETE FROM comments WHERE {where}", [programme_id]
     ).rowcount
-    # Released snapshots of the live room carry comment text: drop it, keep
-    # the figures (and the release count, so promise 3 is unaffected).
-    for pulse_id, snapshot in db.execute(
-        f"SELECT pulse_id, snapshot FROM releases WHERE {where}", [programme_id]
-    ).fetchall():
-        shown = json.loads(snapshot)
-        if shown.get("comments"):
-            shown["comments"] = []
-            db.execute(
-                "UPDATE releases SET snapshot = ? WHERE pulse_id = ?",
-                [json.dumps(shown), pulse_id],
-            )
+    db.execute(f"DELETE FROM scores WHERE {where}", [programme_id])
+    k = db.execute("SELECT k FROM programmes WHERE id = ?", [programme_id]).fetchone()
+    for table in ("score_sums", "item_stats"):
+        db.execute(f"DELETE FROM {table} WHERE {where} AND n < ?", [programme_id, k[0]])
     return int(answers), int(comments)

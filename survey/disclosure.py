@@ -1,12 +1,17 @@
 """Anonymity rules (DESIGN.md promises 1–3) as pure functions.
 
 Every view and every export asks these functions before showing a figure, so
-the rules live in one place and are property-tested for all inputs.
+the rules live in one place and are property-tested for all inputs. Figures
+are computed over *released* responses only; ``release_batch`` decides what a
+release may add, so no two figures a facilitator can ever see differ by fewer
+than ``k`` people.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 
 def may_show(n: int, k: int) -> bool:
@@ -36,16 +41,98 @@ def visible_groups(counts: Mapping[str, int], k: int) -> set[str]:
     return shown
 
 
-def should_release(n_shown: int, n_now: int, k: int, closed: bool) -> bool:
-    """Promise 3: whether shown results may move from the figures computed at
-    ``n_shown`` responses to those at ``n_now``.
+REMAINDER = 0
+"""The bucket of responses whose group is not shown: no group given, or a group
+hidden for this pulse. Only ever part of the overall figures."""
 
-    While a pulse is open they move only after at least ``k`` new responses, so
-    a change on the screen cannot be tied to one person walking in; once it is
-    closed the final figures are shown. Never below ``k``.
+
+@dataclass(frozen=True)
+class Pending:
+    """A response not yet in any figure: its group id (None: not given) and the
+    questions it answered."""
+
+    id: str
+    group: int | None
+    items: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Release:
+    """The responses a release adds, and the groups shown for the pulse."""
+
+    ids: frozenset[str]
+    visible: frozenset[int]
+
+
+def choose_visible(groups: Sequence[int | None], k: int) -> frozenset[int]:
+    """Which groups a pulse shows, decided once at its first release from the
+    groups of the responses released then (promise 2, by group id)."""
+    counts = Counter("" if g is None else str(g) for g in groups)
+    shown = visible_groups(counts, k) - {""}
+    return frozenset(int(g) for g in shown)
+
+
+def release_batch(
+    pending: Sequence[Pending],
+    visible: frozenset[int] | None,
+    k: int,
+    dimension_of: Mapping[int, str],
+) -> Release | None:
+    """The next release of a pulse (promise 3), or None when none is possible.
+
+    Every figure is computed over released responses only. A release adds, per
+    bucket (each shown group, and the remainder), either nothing or at least
+    ``k`` responses — and within the bucket, for every item and every
+    dimension, either nobody or at least ``k`` who answered it. So any figure
+    (overall or per shown group, per dimension or item) moves by 0 or at least
+    ``k`` responses, however views and moments are combined. Responses that
+    cannot yet be released stay pending (counted, not shown).
     """
-    if n_now < k or n_now == n_shown:
-        return False
-    if closed:
-        return True
-    return n_now - n_shown >= k
+    if visible is None:
+        first = _safe_subset(list(pending), k, dimension_of)
+        if len(first) < k:
+            return None
+        visible = choose_visible([p.group for p in first], k)
+    buckets: dict[int, list[Pending]] = defaultdict(list)
+    for p in pending:
+        shown = p.group is not None and p.group in visible
+        buckets[p.group if shown else REMAINDER].append(p)  # type: ignore[index]
+    chosen: set[str] = set()
+    for members in buckets.values():
+        chosen |= {p.id for p in _safe_subset(members, k, dimension_of)}
+    if not chosen:
+        return None
+    return Release(frozenset(chosen), visible)
+
+
+def _safe_subset(
+    members: list[Pending], k: int, dimension_of: Mapping[int, str]
+) -> list[Pending]:
+    """The largest set found (greedily) in which every item and dimension is
+    answered by nobody or by at least ``k``; empty if fewer than ``k`` remain.
+
+    Members who answered a rarely answered item are held back first, so one
+    person who skipped most questions cannot stall everyone else.
+    """
+    kept = sorted(members, key=lambda p: p.id)
+    while len(kept) >= k:
+        counts = Counter()
+        for p in kept:
+            counts.update(("item", i) for i in p.items)
+            counts.update(
+                ("dim", d) for d in {dimension_of.get(i, "") for i in p.items}
+            )
+        short = sorted((c, key) for key, c in counts.items() if 0 < c < k)
+        if not short:
+            return kept
+        _, (kind, value) = short[0]
+        kept = [
+            p
+            for p in kept
+            if not (
+                value in p.items
+                if kind == "item"
+                else value in {dimension_of.get(i, "") for i in p.items}
+            )
+        ]
+    return []

@@ -1,20 +1,20 @@
 """Figures about a pulse, with the anonymity rules applied: pure, no SQL.
 
-Storage hands over sums per (dimension, group); ``safe_figures`` turns them
-into means with intervals for everyone and for each group ``disclosure``
-allows. ``PulseResults`` is what may be shown about one pulse, and is what a
-live release snapshot stores.
+Storage hands over released sums per (dimension, bucket); ``released_figures``
+turns them into means with intervals for everyone and each shown group.
+``PulseResults`` is what may be shown about one pulse.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from survey.disclosure import may_show, visible_groups
+from survey.disclosure import may_show
 from survey.stats import mean_ci_from_summary
-from survey.words import EVERYONE, NOT_SAID
+from survey.words import EVERYONE
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,13 @@ class LevelCount:
 
 @dataclass(frozen=True)
 class PulseResults:
-    """What may be shown about a pulse; empty lists where the rules hide it."""
+    """What may be shown about a pulse: figures over its released responses;
+    empty lists where the rules hide them. ``held_out`` responses are counted
+    but not yet (or, once closed, never) in any figure."""
 
     n: int
     k: int
+    held_out: int = 0
     figures: list[Figure] = field(default_factory=list)
     distribution: list[LevelCount] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
@@ -59,6 +62,7 @@ class PulseResults:
         return cls(
             n=raw["n"],
             k=raw["k"],
+            held_out=raw.get("held_out", 0),
             figures=[Figure(**f) for f in raw["figures"]],
             distribution=[LevelCount(**d) for d in raw["distribution"]],
             comments=list(raw["comments"]),
@@ -67,16 +71,24 @@ class PulseResults:
 
 @dataclass(frozen=True)
 class RoomCounts:
-    """What may update live (promise 3): answers per group, and who is expected."""
+    """What may update live: how many answered (all of them), how many are
+    released, released answers per shown group, and who is expected.
+
+    Per-group counts are of released responses only: a group's count moving
+    by one while people answer would say which group the last person is in.
+    """
 
     k: int
     status: str
+    n_now: int
+    released: int
     group_counts: dict[str, int]
     expected: dict[str, int | None]
 
     @property
-    def n_now(self) -> int:
-        return sum(self.group_counts.values())
+    def pending(self) -> int:
+        """Answers not (yet) in any figure."""
+        return self.n_now - self.released
 
     @property
     def total_expected(self) -> int:
@@ -85,10 +97,10 @@ class RoomCounts:
 
 @dataclass(frozen=True)
 class LiveRoom:
-    """The live view: counts update at once, figures only on release."""
+    """The live view: the count updates at once, figures only by release."""
 
     counts: RoomCounts
-    released: PulseResults | None
+    released: PulseResults
 
     @property
     def n_now(self) -> int:
@@ -105,31 +117,37 @@ class LiveRoom:
     @property
     def waiting_for(self) -> int:
         """New answers still needed before the shown figures can move."""
-        shown = self.released.n if self.released else 0
-        return max(0, shown + self.k - self.n_now)
+        return max(0, self.k - self.counts.pending)
 
 
-def safe_figures(
-    sums: list[tuple[str, str, int, float, float]], k: int
+def released_figures(
+    sums: Sequence[tuple[str, object, int, float, float]],
+    names: Mapping[object, str],
+    k: int,
 ) -> list[Figure]:
-    """Figures per dimension for everyone and each group the rules allow.
+    """Figures per dimension for everyone and each shown group, from released
+    sums: rows of (dimension, bucket, n, sum, sum of squares). ``names`` gives
+    the shown buckets (group ids, or names) and their display names; any other
+    bucket (``disclosure.REMAINDER``: no group given or a hidden group) counts
+    only towards everyone.
 
-    ``sums`` rows are (dimension, group, n, sum, sum of squares). Suppression
-    is decided per dimension, because skipped items make a dimension's counts
-    differ from the pulse's.
+    Which groups are shown was decided once for the pulse at its first release
+    (``disclosure.release_batch``), so every view shows the same groups; no
+    figure is about fewer than ``k``.
     """
-    by_dimension: dict[str, dict[str, tuple[int, float, float]]] = defaultdict(dict)
-    for dimension, group, n, total, squares in sums:
-        by_dimension[dimension][group] = (n, total, squares)
+    by_dimension: dict[str, dict[object, tuple]] = defaultdict(dict)
+    for dimension, bucket, n, total, squares in sums:
+        by_dimension[dimension][bucket] = (n, total, squares)
     figures: list[Figure] = []
-    for dimension, groups in by_dimension.items():
-        pooled = tuple(sum(parts) for parts in zip(*groups.values(), strict=True))
-        if not may_show(pooled[0], k):
+    for dimension, buckets in by_dimension.items():
+        pooled = tuple(sum(parts) for parts in zip(*buckets.values(), strict=True))
+        if not may_show(int(pooled[0]), k):
             continue
         figures.append(_figure(dimension, EVERYONE, *pooled))
-        counts = {group: parts[0] for group, parts in groups.items()}
-        for group in sorted(visible_groups(counts, k) - {NOT_SAID}):
-            figures.append(_figure(dimension, group, *groups[group]))
+        shown = [b for b in buckets if b in names]
+        for bucket in sorted(shown, key=lambda b: names[b]):
+            if may_show(buckets[bucket][0], k):
+                figures.append(_figure(dimension, names[bucket], *buckets[bucket]))
     return figures
 
 

@@ -5,7 +5,8 @@ pulse, dimension and group (one indexed ``GROUP BY``), per-item sufficient
 statistics kept at submit time, and a lookup for the scores of just the
 pulses a change compares. Only closed pulses appear: an open pulse's results
 move only by the live release rule (DESIGN.md promise 3). Every figure passes
-``figures.safe_figures``.
+``figures.released_figures``: only released responses, and only the groups
+each pulse shows (decided once per pulse, shared with every view).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pandas as pd
 from survey import stats
 from survey.agreement import random_answering_band, rwg_j_star_against
 from survey.contrasts import EffectInterval, cliffs_delta_interval, wilson
-from survey.figures import Figure, safe_figures
+from survey.figures import Figure, released_figures
 from survey.instrument import SCALE_POINTS, dimension_label
 from survey.readings import Cell, Pulse, Reading, programme_readings
 from survey.reliability import PulseItems, WithinAlpha, within_pulse_alpha
@@ -213,7 +214,9 @@ def _figures(data: Aggregates) -> pd.DataFrame:
         agree[(s.pulse_id, s.dimension, EVERYONE)] += s.agree
     records = []
     for pulse in data.pulses:
-        for figure in safe_figures(by_pulse.get(pulse.pulse_id, []), data.k):
+        shown = {g: g for g in data.groups}
+        sums = by_pulse.get(pulse.pulse_id, [])
+        for figure in released_figures(sums, shown, data.k):
             count = agree[(pulse.pulse_id, figure.dimension, figure.group)]
             records.append(_figure_record(pulse, figure, count))
     return pd.DataFrame.from_records(records, columns=FIGURE_COLUMNS)

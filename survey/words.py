@@ -8,6 +8,8 @@ shows for people without a group, compared ignoring case and spaces.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from survey.instrument import MOMENTS
 
 EVERYONE = "Everyone"
@@ -44,3 +46,19 @@ def name_key(name: str) -> str:
 
 def is_reserved_group_name(name: str) -> bool:
     return name_key(name) in {name_key(w) for w in RESERVED_GROUP_NAMES}
+
+
+def check_group_names(names: Sequence[str]) -> None:
+    """``ValueError`` unless every group name is non-empty, unique (ignoring case
+    and spaces) and not a reserved word such as "Prefer not to say"."""
+    seen: set[str] = set()
+    for name in names:
+        if not name.strip():
+            raise ValueError("A group needs a name.")
+        if is_reserved_group_name(name):
+            raise ValueError(
+                f"“{name.strip()}” is a word the app uses itself; pick another name."
+            )
+        if name_key(name) in seen:
+            raise ValueError(f"There is already a group called “{name.strip()}”.")
+        seen.add(name_key(name))

@@ -24,9 +24,10 @@ ROW_TABLES = (
     "comments",
     "submissions",
     "item_stats",
-    "releases",
     "tickets",
     "comment_releases",
+    "disclosures",
+    "score_sums",
 )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.disclosure import may_show, should_release, visible_groups
+from survey.disclosure import Pending, may_show, release_batch, visible_groups
 
 ks = st.integers(min_value=3, max_value=12)
 group_counts = st.dictionaries(
@@ -68,35 +68,92 @@ def test_worked_cases() -> None:
     assert visible_groups({"A": 4}, 5) == set()
 
 
-@given(
-    n_shown=st.integers(min_value=0, max_value=200),
-    n_now=st.integers(min_value=0, max_value=200),
-    k=ks,
-    closed=st.booleans(),
+DIMENSION_OF = {1: "safety", 2: "safety", 3: "connection", 4: "purpose"}
+pending_responses = st.lists(
+    st.tuples(
+        st.sampled_from([None, 10, 20, 30]),
+        st.frozensets(st.sampled_from(sorted(DIMENSION_OF)), min_size=1),
+    ),
+    max_size=40,
 )
-def test_release_rules(n_shown: int, n_now: int, k: int, closed: bool) -> None:
-    released = should_release(n_shown, n_now, k, closed)
-    if n_now < k:
-        assert not released
-    if released and not closed:
-        assert n_now - n_shown >= k
-    if not closed and 0 < n_now - n_shown < k:
-        assert not released
-    if closed and n_now >= k and n_now != n_shown:
-        assert released
 
 
-@given(k=ks, arrivals=st.lists(st.integers(min_value=1, max_value=4), max_size=40))
-def test_live_view_never_changes_for_fewer_than_k_new_answers(
-    k: int, arrivals: list[int]
-) -> None:
-    # Simulate a room: people arrive in small bursts; every shown change must
-    # cover at least k responses, so no change can be pinned on one person.
-    n_now, n_shown, shown_history = 0, 0, [0]
-    for burst in arrivals:
-        n_now += burst
-        if should_release(n_shown, n_now, k, closed=False):
-            n_shown = n_now
-            shown_history.append(n_shown)
-    steps = [b - a for a, b in zip(shown_history, shown_history[1:], strict=False)]
-    assert all(step >= k for step in steps)
+def released_sets(
+    arrivals: list[list[tuple[int | None, frozenset[int]]]], k: int
+) -> list[tuple[frozenset[int], list[Pending]]]:
+    """Feed arrivals in waves, releasing after each; the released set each time."""
+    pending: list[Pending] = []
+    released: list[Pending] = []
+    visible = None
+    history = []
+    counter = 0
+    for wave in arrivals:
+        for group, items in wave:
+            pending.append(Pending(f"r{counter:04d}", group, items))
+            counter += 1
+        batch = release_batch(pending, visible, k, DIMENSION_OF)
+        if batch is not None:
+            visible = batch.visible
+            released += [p for p in pending if p.id in batch.ids]
+            pending = [p for p in pending if p.id not in batch.ids]
+        history.append((visible or frozenset(), list(released)))
+    return history
+
+
+def quantities(released: list[Pending], visible: frozenset[int]) -> dict:
+    """Every set of responses a figure can be about: overall and per shown
+    group, per item and per dimension, plus the whole set and the remainder."""
+    sets: dict[tuple, set[str]] = {}
+    for who in [None, *sorted(visible), "rest"]:
+        members = [
+            p
+            for p in released
+            if who is None
+            or (who == "rest" and p.group not in visible)
+            or p.group == who
+        ]
+        sets[(who, "all")] = {p.id for p in members}
+        for item, dim in DIMENSION_OF.items():
+            sets[(who, item)] = {p.id for p in members if item in p.items}
+            sets.setdefault((who, dim), set()).update(
+                p.id for p in members if item in p.items
+            )
+    return sets
+
+
+@settings(max_examples=300, deadline=None)
+@given(k=ks, arrivals=st.lists(pending_responses, max_size=6))
+def test_no_two_released_figures_differ_by_fewer_than_k(k: int, arrivals: list) -> None:
+    history = released_sets(arrivals, k)
+    seen = [quantities(released, visible) for visible, released in history]
+    for earlier, later in zip(seen, seen[1:], strict=False):
+        for key, now in later.items():
+            before = earlier.get(key, set())
+            assert before <= now
+            assert len(now - before) in (0,) or len(now - before) >= k, key
+            assert len(now) == 0 or len(now) >= k, key
+
+
+@given(k=ks, arrivals=st.lists(pending_responses, max_size=6))
+def test_shown_groups_are_decided_once(k: int, arrivals: list) -> None:
+    decided = [visible for visible, released in released_sets(arrivals, k) if released]
+    assert len(set(decided)) <= 1
+
+
+def test_a_straggler_after_a_release_is_held_out() -> None:
+    full = frozenset(DIMENSION_OF)
+    first = [Pending(f"a{i}", 10, full) for i in range(5)]
+    batch = release_batch(first, None, 5, DIMENSION_OF)
+    assert batch is not None and batch.ids == {p.id for p in first}
+    late = [Pending("late", 10, full)]
+    assert release_batch(late, batch.visible, 5, DIMENSION_OF) is None
+
+
+def test_one_person_who_skipped_does_not_stall_the_rest() -> None:
+    most = frozenset({1, 2, 3})
+    people = [Pending(f"a{i}", None, most) for i in range(5)]
+    # The only one to answer item 4 (purpose): releasing them would move the
+    # purpose figure by one person.
+    skipper = Pending("skip", None, frozenset({4}))
+    batch = release_batch([*people, skipper], None, 5, DIMENSION_OF)
+    assert batch is not None and "skip" not in batch.ids and len(batch.ids) == 5

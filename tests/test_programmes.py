@@ -46,6 +46,7 @@ def test_custom_dimension_is_asked_scored_and_shown(store: Store) -> None:
     programmes.open_pulse(store, pulse.id)
     for value in (5, 6, 7, 6, 5):
         responses.submit_response(store, pulse.id, {qid: value, rid: 8 - value})
+    programmes.close_pulse(store, pulse.id)
     shown = results.pulse_results(store, pulse.id)
     assert {f.dimension for f in shown.figures} == {"shared_language"}
     assert shown.figures[0].mean == pytest.approx(5.8)

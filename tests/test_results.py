@@ -22,8 +22,9 @@ def submit(op: OpenPulse, value: int, group_index: int | None = 0, **kw) -> None
 def test_nothing_is_shown_below_k_not_even_comments(open_pulse: OpenPulse) -> None:
     for value in (2, 3, 4, 5):
         submit(open_pulse, value, comment="only four of us")
+    programmes.close_pulse(open_pulse.store, open_pulse.pulse.id)
     shown = results.pulse_results(open_pulse.store, open_pulse.pulse.id)
-    assert shown.n == 4
+    assert shown.n == 0 and shown.held_out == 4
     assert not shown.shown
     assert shown.figures == shown.distribution == shown.comments == []
 
@@ -33,6 +34,7 @@ def test_figures_for_everyone_and_safe_groups(open_pulse: OpenPulse) -> None:
         submit(open_pulse, value, group_index=0)
     for value in (2, 3, 4, 5, 6):
         submit(open_pulse, value, group_index=1, comment="ok")
+    programmes.close_pulse(open_pulse.store, open_pulse.pulse.id)
     shown = results.pulse_results(open_pulse.store, open_pulse.pulse.id)
     safety = {f.group: f for f in shown.figures if f.dimension == "safety"}
     assert set(safety) == {"Everyone", "Social work", "Education"}
@@ -53,6 +55,7 @@ def test_one_person_without_a_group_hides_the_smaller_group(
     for _ in range(5):
         submit(open_pulse, 5, group_index=1)
     submit(open_pulse, 1, group_index=None)
+    programmes.close_pulse(open_pulse.store, open_pulse.pulse.id)
     groups = {
         f.group
         for f in results.pulse_results(open_pulse.store, open_pulse.pulse.id).figures
@@ -66,10 +69,10 @@ def test_live_room_moves_only_after_k_new_answers(open_pulse: OpenPulse) -> None
     for _ in range(4):
         submit(open_pulse, 4)
     room = results.live_room(store, pulse_id)
-    assert room.n_now == 4 and room.released is None and room.waiting_for == 1
+    assert room.n_now == 4 and not room.released.shown and room.waiting_for == 1
     submit(open_pulse, 4)
     room = results.live_room(store, pulse_id)
-    assert room.released is not None and room.released.n == 5
+    assert room.released.shown and room.released.n == 5
     for _ in range(4):
         submit(open_pulse, 7)
     room = results.live_room(store, pulse_id)
@@ -79,19 +82,46 @@ def test_live_room_moves_only_after_k_new_answers(open_pulse: OpenPulse) -> None
     assert room.waiting_for == 1
     # A second facilitator browser (or a reload) sees the same released figures.
     assert results.live_room(store, pulse_id).released.n == 5
+    # Closing does not release the four stragglers: 9·mean₉ − 5·mean₅ would
+    # be their scores (finding 1). They are held out, counted, and said so.
     programmes.close_pulse(store, pulse_id)
-    assert results.live_room(store, pulse_id).released.n == 9
+    final = results.pulse_results(store, pulse_id)
+    assert final.n == 5 and final.held_out == 4
+    assert {f.mean for f in final.figures} == {4.0}
+
+
+def test_reopen_and_one_answer_then_close_releases_nobody(
+    open_pulse: OpenPulse,
+) -> None:
+    store, pulse_id = open_pulse.store, open_pulse.pulse.id
+    for _ in range(8):
+        submit(open_pulse, 4)
+    programmes.close_pulse(store, pulse_id)
+    assert results.pulse_results(store, pulse_id).n == 8
+    for value in (1, 7):
+        programmes.open_pulse(store, pulse_id)
+        submit(open_pulse, value)
+        programmes.close_pulse(store, pulse_id)
+        assert results.pulse_results(store, pulse_id).n == 8
 
 
 def test_deleting_answers_resets_the_live_room(open_pulse: OpenPulse) -> None:
     for _ in range(5):
         submit(open_pulse, 4, comment="note")
-    assert results.live_room(open_pulse.store, open_pulse.pulse.id).released
+    assert results.live_room(open_pulse.store, open_pulse.pulse.id).released.shown
     assert responses.delete_pulse_responses(open_pulse.store, open_pulse.pulse.id) == 5
     room = results.live_room(open_pulse.store, open_pulse.pulse.id)
-    assert room.n_now == 0 and room.released is None
+    assert room.n_now == 0 and not room.released.shown
     with open_pulse.store.read() as db:
-        for table in ("answers", "scores", "comments", "submissions", "releases"):
+        for table in (
+            "answers",
+            "scores",
+            "comments",
+            "submissions",
+            "disclosures",
+            "score_sums",
+            "item_stats",
+        ):
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
@@ -122,6 +152,7 @@ def test_no_figure_ever_describes_fewer_than_k(
                 answers,
                 group_id=None if group_index is None else op.groups[group_index].id,
             )
+    programmes.close_pulse(store, op.pulse.id)
     shown = results.pulse_results(store, op.pulse.id)
     for figure in shown.figures:
         assert figure.n >= k

@@ -18,17 +18,30 @@ REFRESH_SECONDS = 3
 def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     room = results.live_room(store, pulse_id)
     count_row(room.counts)
-    if room.released is None:
+    if not room.released.shown:
+        more = (
+            f"{room.waiting_for} more to go"
+            if room.waiting_for
+            else "a few more: some questions were skipped, and every question "
+            f"needs {room.k} answers"
+        )
         st.info(
             f"Results appear once at least {room.k} people have answered "
-            f"({room.waiting_for} more to go). Nothing is shown for fewer than "
-            f"{room.k}, to keep everyone anonymous."
+            f"({more}). Nothing is shown for fewer than {room.k}, to keep "
+            "everyone anonymous."
         )
         return
-    if room.status == "open" and room.waiting_for:
+    if room.counts.pending:
         st.caption(
-            f"Showing results from the first {room.released.n} answers. They update "
-            f"after {room.waiting_for} more, so no change can be traced to one person."
+            f"Showing results from {room.released.n} answers. "
+            + (
+                f"{room.counts.pending} newer answer(s) join them once at least "
+                f"{room.k} are waiting, so no change can be traced to one person."
+                if room.status != "closed"
+                else f"{room.counts.pending} answer(s) that came after the last "
+                f"update are held out: fewer than {room.k} of them, so showing "
+                "them would let someone work out what they said."
+            )
         )
     if not revealed:
         st.caption("Results are ready. Press **Reveal results** when the room is.")
@@ -37,9 +50,12 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
 
 
 def count_row(room: results.RoomCounts) -> None:
-    """Total and per-group counts, every group listed even before its first answer."""
-    counts = {group: room.group_counts.get(group, 0) for group in room.expected}
-    counts |= room.group_counts  # adds "group not given" when someone skipped it
+    """The total answered now, and per shown group how many are in the results.
+
+    Per-group counts move only with releases: a group's count ticking up by
+    one while people answer would say which group the last person is in.
+    """
+    counts = room.group_counts
     columns = st.columns(1 + len(counts))
     columns[0].metric(
         "Answers",
@@ -48,7 +64,7 @@ def count_row(room: results.RoomCounts) -> None:
     )
     for column, (group, n) in zip(columns[1:], counts.items(), strict=True):
         of = f" / {room.expected[group]}" if room.expected.get(group) else ""
-        column.metric(plain(group), f"{n}{of}")
+        column.metric(plain(group), f"{n}{of}", help="in the results so far")
 
 
 def results_view(shown: results.PulseResults) -> None:

@@ -1,0 +1,294 @@
+"""The schema, as numbered migrations (sqlite-utils), applied when a store opens.
+
+Tables that hold anything about a response are ``WITHOUT ROWID`` with random
+keys, so their logical order says nothing about who answered when; the
+physical order of cells is rebuilt in key order (``VACUUM``) whenever a pulse
+closes and in every backup (``storage.db.Store.compact``).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("together_pulse")
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["programmes"].create(
+        {
+            "id": int,
+            "name": str,
+            "k": int,
+            "retention_days": int,
+            "closed_on": str,
+        },
+        pk="id",
+        not_null={"name", "k"},
+        defaults={"k": 5},
+    )
+    db["groups"].create(
+        {"id": int, "programme_id": int, "name": str, "expected": int, "position": int},
+        pk="id",
+        foreign_keys=[("programme_id", "programmes", "id")],
+        not_null={"programme_id", "name"},
+    )
+    db["sessions"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "title": str,
+            "kind": str,
+            "date": str,
+            "position": int,
+        },
+        pk="id",
+        foreign_keys=[("programme_id", "programmes", "id")],
+        not_null={"programme_id", "title"},
+    )
+    db["questions"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "item_key": str,
+            "dimension": str,
+            "text": str,
+            "reverse": int,
+            "position": int,
+            "retired": int,
+        },
+        pk="id",
+        foreign_keys=[("programme_id", "programmes", "id")],
+        not_null={"programme_id", "dimension", "text"},
+        defaults={"reverse": 0, "retired": 0},
+    )
+    db["pulses"].create(
+        {
+            "id": int,
+            "session_id": int,
+            "moment": str,
+            "form": str,
+            "code": str,
+            "status": str,
+            "secret": str,
+            "comment_prompt": str,
+        },
+        pk="id",
+        foreign_keys=[("session_id", "sessions", "id")],
+        not_null={"session_id", "moment", "code", "status", "secret"},
+        defaults={"status": "draft"},
+    )
+    db["pulses"].create_index(["code"], unique=True)
+    db["pulse_questions"].create(
+        {"pulse_id": int, "question_id": int, "position": int},
+        pk=("pulse_id", "question_id"),
+        foreign_keys=[
+            ("pulse_id", "pulses", "id"),
+            ("question_id", "questions", "id"),
+        ],
+    )
+    for table in ("groups", "sessions", "questions"):
+        db[table].create_index(["programme_id"])
+    db["pulses"].create_index(["session_id"])
+    # Response data: random keys, WITHOUT ROWID, no timestamps, no device data.
+    # sqlite-utils cannot declare WITHOUT ROWID, hence plain DDL here.
+    db.execute(
+        """
+        CREATE TABLE responses (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id),
+            id TEXT NOT NULL,
+            group_id INTEGER REFERENCES groups(id),
+            PRIMARY KEY (pulse_id, id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE answers (
+            pulse_id INTEGER NOT NULL,
+            response_id TEXT NOT NULL,
+            question_id INTEGER NOT NULL REFERENCES questions(id),
+            value INTEGER NOT NULL CHECK (value BETWEEN 1 AND 7),
+            PRIMARY KEY (pulse_id, response_id, question_id),
+            FOREIGN KEY (pulse_id, response_id) REFERENCES responses(pulse_id, id)
+                ON DELETE CASCADE
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE scores (
+            pulse_id INTEGER NOT NULL,
+            dimension TEXT NOT NULL,
+            response_id TEXT NOT NULL,
+            group_id INTEGER,
+            score REAL NOT NULL CHECK (score BETWEEN 1 AND 7),
+            items INTEGER NOT NULL,
+            PRIMARY KEY (pulse_id, dimension, response_id),
+            FOREIGN KEY (pulse_id, response_id) REFERENCES responses(pulse_id, id)
+                ON DELETE CASCADE
+        ) WITHOUT ROWID
+        """
+    )
+    # Trends read dimension figures with one GROUP BY over this covering index.
+    db.execute(
+        "CREATE INDEX scores_by_group "
+        "ON scores (pulse_id, dimension, group_id, items, score)"
+    )
+    # Per-item sufficient statistics, kept up to date at submit: agreement and
+    # reliability for a whole programme without reading every answer, and
+    # still available after item-level answers are purged (retention).
+    # group_key is the group id, or 0 for "group not given".
+    db.execute(
+        """
+        CREATE TABLE item_stats (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id),
+            group_key INTEGER NOT NULL,
+            question_id INTEGER NOT NULL REFERENCES questions(id),
+            complete INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            total REAL NOT NULL,
+            squares REAL NOT NULL,
+            PRIMARY KEY (pulse_id, group_key, question_id, complete)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE comments (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id),
+            id TEXT NOT NULL,
+            text TEXT NOT NULL CHECK (length(text) <= 1000),
+            PRIMARY KEY (pulse_id, id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE submissions (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id),
+            device_hash TEXT NOT NULL,
+            PRIMARY KEY (pulse_id, device_hash)
+        ) WITHOUT ROWID
+        """
+    )
+
+
+@migrations()
+def m002_releases(db: Database) -> None:
+    # The figures last released for each open pulse (promise 3). No timestamps.
+    db["releases"].create(
+        {"pulse_id": int, "n": int, "snapshot": str},
+        pk="pulse_id",
+        foreign_keys=[("pulse_id", "pulses", "id")],
+    )
+
+
+@migrations()
+def m003_actions(db: Database) -> None:
+    # Changes a programme agreed to try, and their dated status updates.
+    db["actions"].create(
+        {
+            "id": int,
+            "programme_id": int,
+            "session_id": int,
+            "title": str,
+            "dimensions": str,
+            "groups": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("programme_id", "programmes", "id"),
+            ("session_id", "sessions", "id"),
+        ],
+        not_null={"programme_id", "title"},
+    )
+    db["action_updates"].create(
+        {"id": int, "action_id": int, "date": str, "status": str, "note": str},
+        pk="id",
+        foreign_keys=[("action_id", "actions", "id")],
+        not_null={"action_id", "date", "status"},
+    )
+    db["actions"].create_index(["programme_id"])
+    db["action_updates"].create_index(["action_id"])
+
+
+@migrations()
+def m010_tickets_and_comment_review(db: Database) -> None:
+    # One-time tickets (optional per programme): only keyed hashes, per pulse,
+    # WITHOUT ROWID keyed by the hash so no row order says which was used when;
+    # nothing links a ticket to the response it sent.
+    db.execute("ALTER TABLE programmes ADD COLUMN tickets INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE programmes ADD COLUMN ticket_key TEXT")
+    db.execute(
+        """
+        CREATE TABLE tickets (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+            hash TEXT NOT NULL,
+            used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
+            PRIMARY KEY (pulse_id, hash)
+        ) WITHOUT ROWID
+        """
+    )
+    # Comments reach the facilitator in batches (storage.comments) and the room
+    # only once chosen; the comment minimum is k unless set (NULL).
+    db.execute("ALTER TABLE programmes ADD COLUMN comment_k INTEGER")
+    db.execute(
+        "ALTER TABLE comments ADD COLUMN state TEXT NOT NULL DEFAULT 'held' "
+        "CHECK (state IN ('held', 'review', 'shown', 'hidden'))"
+    )
+    db.execute(
+        """
+        CREATE TABLE comment_releases (
+            pulse_id INTEGER PRIMARY KEY REFERENCES pulses(id) ON DELETE CASCADE,
+            n INTEGER NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
+def m011_release_model(db: Database) -> None:
+    # Figures are computed over released responses only (survey.disclosure's
+    # release_batch); a response's release is one flag, with no time or order.
+    db.execute("ALTER TABLE responses ADD COLUMN released INTEGER NOT NULL DEFAULT 0")
+    # The groups a pulse shows (JSON list of group ids), decided at its first
+    # release and shared by every view and export.
+    db.execute(
+        """
+        CREATE TABLE disclosures (
+            pulse_id INTEGER PRIMARY KEY REFERENCES pulses(id) ON DELETE CASCADE,
+            visible TEXT NOT NULL
+        )
+        """
+    )
+    # Released sums of dimension scores per pulse, dimension, bucket (a shown
+    # group's id, or 0 for everyone else) and number of items answered. Each
+    # row grows only by whole releases, so every row covers 0 or >= k people.
+    db.execute(
+        """
+        CREATE TABLE score_sums (
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id) ON DELETE CASCADE,
+            dimension TEXT NOT NULL,
+            group_key INTEGER NOT NULL,
+            items INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            total REAL NOT NULL,
+            squares REAL NOT NULL,
+            agree INTEGER NOT NULL,
+            PRIMARY KEY (pulse_id, dimension, group_key, items)
+        ) WITHOUT ROWID
+        """
+    )
+    # item_stats now grows at release (released answers only), keyed by the
+    # same buckets; the old rows counted every answer, so rebuild them.
+    db.execute("DELETE FROM item_stats")
+    db.execute("DROP TABLE releases")
+    from storage.results import release_all  # the one release path
+
+    for (pulse_id,) in db.execute(
+        "SELECT id FROM pulses WHERE status = 'closed'"
+    ).fetchall():
+        release_all(db, pulse_id)
