@@ -1,16 +1,18 @@
 """Programmes with a known truth, simulated in memory (no database) for the
 readings' false-claim tests: the demo's timeline, people and attendance from
-``survey.scenarios``, the disclosure rules of ``storage.results.safe_figures``,
+``survey.scenarios``, the disclosure rules (groups shown decided once per pulse,
+``survey.figures.released_figures``),
 and the readings of ``survey.readings``."""
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 
-from storage.results import NOT_SAID, safe_figures
+from survey.disclosure import visible_groups
+from survey.figures import released_figures
 from survey.instrument import ITEM_BANK, default_form, form_items
 from survey.readings import Cell, Pulse, Reading, programme_readings
 from survey.reliability import PulseItems, within_pulse_alpha
@@ -50,16 +52,17 @@ def simulate(scenario: str, seed: int, *, noise_items: bool = False) -> list[Rea
                   session.date, {d: tuple(ids) for d, ids in by_dim.items()})
         )  # fmt: skip
         sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+        shown = visible_groups(Counter(g or "" for g, _ in responses), K) - {""}
         for group, answers in responses:
             for dim, score in dimension_scores(answers, _SCORED).items():
-                part = sums[(dim, group or NOT_SAID)]
+                part = sums[(dim, group if group in shown else "")]
                 part[0] += 1
                 part[1] += score
                 part[2] += score * score
         rows = [(d, g, int(n), t, s) for (d, g), (n, t, s) in sums.items()]
         cells += [
             Cell(order, f.dimension, f.group, f.n, f.mean, f.sd)
-            for f in safe_figures(rows, K)
+            for f in released_figures(rows, {g: g for g in shown}, K)
         ]
         for dim, ids in by_dim.items():
             if len(ids) < 2:

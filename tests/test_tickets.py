@@ -79,7 +79,7 @@ def test_tickets_are_stored_only_as_hashes_unlinked_from_answers(
     issued = tickets.issue_tickets(ticketed.store, ticketed.pulse.id, 5)
     for ticket in issued[:3]:
         submit(ticketed, ticket=ticket)
-    ticketed.store.forget_write_order()
+    ticketed.store.compact()
     with ticketed.store.read() as db:
         columns = {
             table: {c.name for c in db[table].columns}
