@@ -653,3 +653,14 @@ def add_pulse(
             store, session_id, moment, form="custom", question_ids=question_ids
         )
     return create_pulse(store, session_id, moment, form=form)
+
+
+def open_pulse_codes(store: Store) -> list[str]:
+    """Join codes of every open pulse, newest session first (for the start-up
+    message)."""
+    with store.read() as db:
+        rows = db.execute(
+            "SELECT p.code FROM pulses p JOIN sessions s ON s.id = p.session_id "
+            "WHERE p.status = 'open' ORDER BY s.date DESC, p.id DESC"
+        ).fetchall()
+    return [row[0] for row in rows]

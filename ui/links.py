@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import io
-import os
-from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
 
+from serving import address
 
-def base_url() -> str:
-    """Where participants reach this app: ``PULSE_PUBLIC_URL`` if set (behind a
-    proxy), else the address the facilitator's browser is using."""
-    configured = os.environ.get("PULSE_PUBLIC_URL")
-    if configured:
-        return configured.rstrip("/")
-    current = st.context.url or "http://localhost:8501"
-    parts = urlsplit(current)
-    return f"{parts.scheme}://{parts.netloc}"
+LOOPBACK_WARNING = (
+    "Phones cannot open this link: it points at this computer itself "
+    "(no network address was found). Connect this computer to the venue's "
+    "Wi-Fi and restart, or set PULSE_PUBLIC_URL to the address people can reach."
+)
 
 
-def join_url(code: str) -> str:
-    return f"{base_url()}/?code={code}"
+def join_base() -> address.JoinBase:
+    """Where participants reach this app: ``PULSE_PUBLIC_URL`` if set, else this
+    machine's network address with the port phones connect to (never the
+    facilitator's own ``localhost``)."""
+    return address.join_base(int(st.get_option("server.port")))
+
+
+def join_url(code: str, base: address.JoinBase | None = None) -> str:
+    return address.join_url(base or join_base(), code)
 
 
 def qr_png(url: str, scale: int = 14) -> bytes:

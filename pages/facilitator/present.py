@@ -4,7 +4,7 @@ import streamlit as st
 
 from storage import results
 from ui.access import require_facilitator
-from ui.links import big_code, join_url, qr_png
+from ui.links import LOOPBACK_WARNING, big_code, join_base, join_url, qr_png
 from ui.pickers import sidebar_pulse
 from ui.plain import plain
 from ui.resources import shared_store
@@ -13,8 +13,11 @@ store = shared_store()
 require_facilitator(store)
 
 pulse = sidebar_pulse(store)
-url = join_url(pulse.code)
+base = join_base()
+url = join_url(pulse.code, base)
 st.title(plain(f"{pulse.session_title} · {pulse.moment}"))
+if not base.reachable:
+    st.warning(LOOPBACK_WARNING, icon=":material/wifi_off:")
 qr, words = st.columns([3, 2], vertical_alignment="center")
 qr.image(qr_png(url), width="stretch", caption="Scan with your phone camera")
 with words:

@@ -7,7 +7,9 @@ used. Every wait is bounded; servers are stopped in teardown.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 60
+# serve.py compresses Streamlit's static files on a machine's first run (~15 s).
+SERVE_START_TIMEOUT_S = 120
 WAIT_MS = 20_000
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -137,3 +141,61 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+@dataclasses.dataclass
+class Served:
+    """A running ``python serve.py``: ``url`` is Caddy's loopback address;
+    ``output`` is what it printed (join link, QR, where the passphrase is)."""
+
+    url: str
+    output: Path
+    log_dir: Path
+    proc: subprocess.Popen
+
+    def printed(self) -> str:
+        return self.output.read_text()
+
+    def join_url(self) -> str:
+        match = re.search(r"Participants join at:\s+(\S+)", self.printed())
+        assert match, f"no join link printed:\n{self.printed()}"
+        return match.group(1)
+
+
+@contextlib.contextmanager
+def served_stack(
+    work: Path, env: Mapping[str, str] | None = None, workers: int = 2
+) -> Iterator[Served]:
+    """Run ``python serve.py`` (Caddy and ``workers`` Streamlit processes) on a
+    free loopback port; yield once it has printed its banner. Stopped with
+    SIGTERM, as a service manager would, and every child with it."""
+    port = free_port()
+    output = work / "serve-output.txt"
+    log_dir = work / "logs"
+    cmd = [
+        sys.executable, str(REPO_ROOT / "serve.py"),
+        "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--log-dir", str(log_dir),
+    ]  # fmt: skip
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    with open(output, "wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT
+        )
+    served = Served(f"http://127.0.0.1:{port}", output, log_dir, proc)
+    try:
+        deadline = time.monotonic() + SERVE_START_TIMEOUT_S
+        while "Ctrl-C stops" not in output.read_text():
+            if proc.poll() is not None:
+                pytest.fail(f"serve.py exited early:\n{output.read_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"serve.py did not start in time:\n{output.read_text()}")
+            time.sleep(0.2)
+        yield served
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

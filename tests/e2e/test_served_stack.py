@@ -1,0 +1,259 @@
+"""The served stack (``python serve.py``: Caddy in front of two Streamlit workers
+on one database) as participants and facilitators meet it in a real browser.
+
+- A phone-sized Chromium answers through Caddy and is thanked; Streamlit's
+  bundles arrive brotli-compressed from Caddy, not from a worker.
+- The Present page's QR code, decoded from a screenshot, is exactly the join
+  link ``serve.py`` printed, and that link is not ``localhost``.
+- Two workers, one database: start-up work happened once (one demo, one
+  passphrase hash); phones pinned to different workers both count; the live
+  room and its released figures are the same whichever worker a facilitator
+  reached.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from serving.address import is_loopback, lan_address
+from serving.caddy import AFFINITY_COOKIE
+from storage.db import Store, open_store
+from storage.demo import DEMO_NAME
+from storage.programmes import pulse_by_code
+from storage.responses import count_responses
+from tests.e2e.harness import (
+    chromium_browser,
+    new_page,
+    require_chromium,
+    screenshot,
+    served_stack,
+)
+
+pytestmark = pytest.mark.e2e
+PASSPHRASE = "served stack passphrase"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    require_chromium()
+    work = tmp_path_factory.mktemp("served")
+    env = {"PULSE_DB": str(work / "pulse.db"), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
+    with served_stack(work, env, workers=2) as served:
+        served.db = work / "pulse.db"
+        yield served
+
+
+@pytest.fixture(scope="module")
+def browser(stack: Any) -> Iterator[Any]:
+    with chromium_browser() as b:
+        yield b
+
+
+@pytest.fixture
+def store(stack: Any) -> Iterator[Store]:
+    s = open_store(stack.db)
+    yield s
+    s.close()
+
+
+def _code(join_url: str) -> str:
+    return parse_qs(urlsplit(join_url).query)["code"][0]
+
+
+def _answer(page: Any) -> None:
+    """Pick a group, tap an answer on every statement, send; wait for thanks."""
+    page.get_by_text("Send my answers").wait_for()
+    page.get_by_text("Education", exact=True).click()
+    groups = page.locator("[data-testid='stButtonGroup']")
+    for index in range(groups.count()):
+        groups.nth(index).get_by_role("radio", name=str(3 + index % 4)).tap()
+    page.get_by_role("button", name="Send my answers").tap()
+    page.get_by_text("Your answers are in").wait_for()
+
+
+def _dismiss_page_not_found(page: Any) -> None:
+    """Streamlit 1.67 answers the first deep link a fresh worker sees (before
+    any session has run ``st.navigation``) with a "Page not found" dialog that
+    makes the page inert, while drawing the right page behind it. serve.py
+    warms its workers up so people do not meet it; close it if it is there."""
+    page.wait_for_timeout(500)
+    dialog = page.locator("[data-testid='stDialog']")
+    if dialog.count():
+        dialog.get_by_role("button", name="Close").click()
+        dialog.wait_for(state="detached")
+
+
+def _is_bundle(url: str) -> bool:
+    """Streamlit's JavaScript and CSS (fonts are compressed already)."""
+    path = urlsplit(url).path
+    return path.startswith("/static/") and path.endswith((".js", ".css"))
+
+
+def _worker_cookie(page: Any) -> str | None:
+    for cookie in page.context.cookies():
+        if cookie["name"] == AFFINITY_COOKIE:
+            return cookie["value"]
+    return None
+
+
+def _sign_in(page: Any) -> None:
+    box = page.get_by_label("Facilitator passphrase")
+    box.wait_for()
+    _dismiss_page_not_found(page)
+    box.fill(PASSPHRASE)
+    page.get_by_role("button", name="Sign in").click()
+    try:
+        box.wait_for(state="detached")
+    except Exception:
+        screenshot(page, "served-sign-in-failed")
+        raise
+
+
+def test_phone_answers_through_caddy_with_compressed_bundles(
+    stack: Any, browser: Any, store: Store
+) -> None:
+    code = _code(stack.join_url())
+    pulse = pulse_by_code(store, code)
+    before = count_responses(store, pulse.id)
+    page = new_page(browser, phone=True)
+    bundles: list[dict[str, str]] = []
+    page.on(
+        "response",
+        lambda r: bundles.append(r.headers) if _is_bundle(r.url) else None,
+    )
+    page.goto(f"{stack.url}/?code={code}")
+    _answer(page)
+    screenshot(page, "served-phone-thank-you")
+    assert count_responses(store, pulse.id) == before + 1
+    assert _worker_cookie(page), "no worker affinity cookie was set"
+    large = [h for h in bundles if int(h.get("content-length", 0)) > 2000]
+    assert large and all(h.get("content-encoding") == "br" for h in large)
+    assert all(h.get("server") == "Caddy" for h in bundles)
+    assert all("immutable" in h.get("cache-control", "") for h in bundles)
+
+
+def test_present_qr_is_the_printed_join_link(stack: Any, browser: Any) -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    printed = stack.join_url()
+    host = urlsplit(printed).hostname or ""
+    assert urlsplit(printed).port == int(urlsplit(stack.url).port or 0)
+    page = new_page(browser, phone=False)
+    page.goto(f"{stack.url}/facilitator")
+    _sign_in(page)
+    page.get_by_role("link", name="Present (QR)").click()
+    image = page.locator("[data-testid='stImage'] img").first
+    try:
+        image.wait_for()
+    except Exception:
+        screenshot(page, "served-present-failed")
+        raise
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=stImage] img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    shot = screenshot(page, "served-present-qr")
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(shot))]
+    assert decoded == [printed]
+    if lan_address() is None:
+        # No network here: then the page must say the link cannot work.
+        assert is_loopback(host)
+        page.get_by_text("Phones cannot open this link").wait_for()
+    else:
+        assert not is_loopback(host)
+        assert page.get_by_text("Phones cannot open this link").count() == 0
+
+
+def _phones_on_two_workers(stack: Any, browser: Any, code: str) -> list[Any]:
+    """Open phones until two sit on different workers (the cookie says which)."""
+    by_worker: dict[str, Any] = {}
+    for _ in range(8):
+        page = new_page(browser, phone=True)
+        page.goto(f"{stack.url}/?code={code}")
+        page.get_by_text("Send my answers").wait_for()
+        cookie = _worker_cookie(page)
+        if cookie and cookie not in by_worker:
+            by_worker[cookie] = page
+        else:
+            page.context.close()
+        if len(by_worker) == 2:
+            return list(by_worker.values())
+    pytest.fail("Caddy never placed a phone on the second worker")
+
+
+def _facilitator_live(stack: Any, browser: Any, worker_cookie: str) -> Any:
+    page = new_page(browser, phone=False)
+    domain = urlsplit(stack.url).hostname
+    page.context.add_cookies(
+        [
+            {
+                "name": AFFINITY_COOKIE,
+                "value": worker_cookie,
+                "domain": domain,
+                "path": "/",
+            }
+        ]
+    )
+    page.goto(f"{stack.url}/facilitator")
+    _sign_in(page)
+    assert _worker_cookie(page) == worker_cookie  # still on the chosen worker
+    page.get_by_role("link", name="Live room").click()
+    _reveal(page).wait_for()
+    return page
+
+
+def _reveal(page: Any) -> Any:
+    return page.get_by_test_id("stCheckbox").get_by_text("Reveal results")
+
+
+def _metric(page: Any, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def test_two_workers_share_one_database(stack: Any, browser: Any, store: Store) -> None:
+    with store.read() as db:
+        demos = db.execute(
+            "SELECT count(*) FROM programmes WHERE name = ?", [DEMO_NAME]
+        ).fetchone()[0]
+        hashes = db.execute("SELECT count(*) FROM settings").fetchone()[0]
+    assert demos == 1 and hashes == 1  # prepared once, not once per worker
+    for log in stack.log_dir.glob("worker-*.log"):
+        assert "Demo programme created" not in log.read_text()
+
+    code = _code(stack.join_url())
+    pulse = pulse_by_code(store, code)
+    before = count_responses(store, pulse.id)
+    phones = _phones_on_two_workers(stack, browser, code)
+    cookies = [_worker_cookie(p) for p in phones]
+    for phone in phones:
+        _answer(phone)
+    after = count_responses(store, pulse.id)
+    assert after == before + 2
+    assert after >= pulse.k  # enough to reveal
+
+    rooms = [_facilitator_live(stack, browser, c) for c in cookies]
+    for room in rooms:
+        _reveal(room).click()
+    for index, room in enumerate(rooms):
+        room.wait_for_function(
+            "n => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+            ".some(e => e.innerText.trim() === String(n))",
+            arg=after,
+        )
+        room.get_by_text("Results are ready").wait_for(state="detached")
+        screenshot(room, f"served-live-worker-{index + 1}")
+    # The released figures come from one snapshot in the database, so both
+    # workers show the same numbers.
+    texts = [
+        re.sub(r"\s+", " ", room.locator("[data-testid='stMain']").inner_text())
+        for room in rooms
+    ]
+    numbers = [re.findall(r"\d+(?:\.\d+)?", t) for t in texts]
+    assert numbers[0] == numbers[1]
