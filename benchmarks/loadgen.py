@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import websockets
@@ -55,6 +56,8 @@ class Outcome:
     group: str | None = None
     answers: int = 0
     bytes_in: int = 0
+    http_bytes: int = 0  # page load over HTTP, as on the wire (hall benchmark)
+    worker: str | None = None  # the affinity cookie: which worker served it
     messages_in: int = 0
     error: str | None = None
     phase: str = "start"
@@ -74,6 +77,7 @@ async def participant(
     rng: random.Random,
     args: argparse.Namespace,
     submit: bool = True,
+    page_load: Callable[[Outcome], Awaitable[dict[str, str]]] | None = None,
 ) -> Outcome:
     """One phone: open the link, (report a token,) answer, submit, see thanks.
 
@@ -83,7 +87,7 @@ async def participant(
     out.lag = max(0.0, out.arrived - scheduled)
     try:
         async with asyncio.timeout(budget(args)):
-            await _participant(out, port, scenario, rng, args, submit)
+            await _participant(out, port, scenario, rng, args, submit, page_load)
     except ParticipantError as exc:
         out.error = str(exc)
     except TimeoutError:
@@ -99,12 +103,29 @@ async def participant(
 
 
 async def _participant(
-    out: Outcome, port: int, scenario, rng: random.Random, args, submit: bool
+    out: Outcome,
+    port: int,
+    scenario,
+    rng: random.Random,
+    args,
+    submit: bool,
+    page_load: Callable[[Outcome], Awaitable[dict[str, str]]] | None = None,
 ) -> None:
+    """``page_load``, when given, fetches what the browser fetches before the
+    websocket and returns the phone's cookie jar (worker affinity included),
+    which the websocket then carries."""
     qs = scenario.query_string
     timeout = args.timeout
     cookie = args.shared_cookie
-    if not args.no_http:
+    jar: dict[str, str] = {}
+    if page_load is not None:
+        out.phase = "http"
+        t = time.perf_counter()
+        async with asyncio.timeout(timeout):
+            jar = await page_load(out)
+        cookie = jar.get(XSRF_COOKIE)
+        out.http_s = time.perf_counter() - t
+    elif not args.no_http:
         # What the browser fetches before opening the websocket; the health
         # check is where it gets its XSRF cookie.
         out.phase = "http"
@@ -125,7 +146,11 @@ async def _participant(
             # As the browser: ["streamlit", <XSRF cookie value>].
             subprotocols=["streamlit", cookie or "PLACEHOLDER_AUTH_TOKEN"],
             additional_headers=(
-                {"Cookie": f"{XSRF_COOKIE}={cookie}"} if cookie else None
+                {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+                if jar
+                else {"Cookie": f"{XSRF_COOKIE}={cookie}"}
+                if cookie
+                else None
             ),
             origin=f"http://127.0.0.1:{port}",
             max_size=None,
