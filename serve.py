@@ -13,7 +13,9 @@ saturates at a few new phones per second. This puts Caddy (from the
    files from disk, precompressed and cached as immutable; everything else
    proxied with cookie affinity (never by IP: a venue's Wi-Fi puts every phone
    behind one address), websockets included; active health checks;
-4. print the join link, its QR code, the facilitator address and where the
+4. run the app once in each worker (so the first phone does not pay for the
+   imports, and a first deep link finds its page);
+5. print the join link, its QR code, the facilitator address and where the
    passphrase comes from; restart a worker that dies; stop everything cleanly on
    SIGTERM or Ctrl-C.
 
@@ -40,6 +42,7 @@ import segno
 from serving import address
 from serving.caddy import HEALTH_PATH, Site, caddy_binary, caddyfile
 from serving.static import precompressed_static
+from serving.warmup import warm_up
 from serving.workers import (
     Child,
     Supervisor,
@@ -216,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             START_TIMEOUT_S,
             HEALTH_PATH,
         )
+        if serving_pulse:
+            for problem in warm_up(list(ports)):
+                say(f"  (warm-up: {problem})")
         proxy.start()
         if not args.domain:
             wait_healthy([(proxy, args.port)], START_TIMEOUT_S, HEALTH_PATH)

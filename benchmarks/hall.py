@@ -305,6 +305,8 @@ def summarise(name, records, span, cpu0, cpu1, before, after, loads) -> dict:
             "answers_stored": answers,
             "answers_acknowledged": sent,
             "device_hashes": hashes,
+            "lost": max(0, len(acked) - stored),
+            "extra": max(0, stored - len(acked)),
             "exact": stored == len(acked) and answers == sent and hashes == stored,
         }
     workers: dict[str, dict[str, int]] = {}
@@ -320,7 +322,7 @@ def summarise(name, records, span, cpu0, cpu1, before, after, loads) -> dict:
 ROWS = [
     ("phones thanked / arrived", lambda r: f"{r['thanked']} / {r['phones']}"),
     ("errors", lambda r: str(r["errors"])),
-    ("database exact", lambda r: str(r["db"]["exact"]) if "db" in r else "-"),
+    ("database exact (lost / extra)", lambda r: _db(r)),
     ("arrivals /s", lambda r: fmt(r["arrival_rate"], ".1f")),
     ("page ready p50 / p95 ms", lambda r: _pair(r["page_ready_ms"])),
     ("tap to thank-you p50 / p95 ms", lambda r: _pair(r["thank_you_ms"])),
@@ -333,6 +335,12 @@ ROWS = [
         lambda r: "{} / {}".format(*r["load_average_before_after"]),
     ),  # fmt: skip
 ]
+
+
+def _db(r: dict) -> str:
+    if "db" not in r:
+        return "-"
+    return f"{r['db']['exact']} ({r['db']['lost']} / {r['db']['extra']})"
 
 
 def _pair(d: dict) -> str:

@@ -76,16 +76,13 @@ def _answer(page: Any) -> None:
     page.get_by_text("Your answers are in").wait_for()
 
 
-def _dismiss_page_not_found(page: Any) -> None:
-    """Streamlit 1.67 answers the first deep link a fresh worker sees (before
+def _no_page_not_found(page: Any) -> None:
+    """A fresh Streamlit process answers the first deep link it sees (before
     any session has run ``st.navigation``) with a "Page not found" dialog that
-    makes the page inert, while drawing the right page behind it. serve.py
-    warms its workers up so people do not meet it; close it if it is there."""
+    makes the page inert; serve.py runs the app once in each worker so nobody
+    meets it."""
     page.wait_for_timeout(500)
-    dialog = page.locator("[data-testid='stDialog']")
-    if dialog.count():
-        dialog.get_by_role("button", name="Close").click()
-        dialog.wait_for(state="detached")
+    assert page.locator("[data-testid='stDialog']").count() == 0
 
 
 def _is_bundle(url: str) -> bool:
@@ -104,7 +101,7 @@ def _worker_cookie(page: Any) -> str | None:
 def _sign_in(page: Any) -> None:
     box = page.get_by_label("Facilitator passphrase")
     box.wait_for()
-    _dismiss_page_not_found(page)
+    _no_page_not_found(page)
     box.fill(PASSPHRASE)
     page.get_by_role("button", name="Sign in").click()
     try:
