@@ -13,8 +13,13 @@ on one database) as participants and facilitators meet it in a real browser.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -254,3 +259,56 @@ def test_two_workers_share_one_database(stack: Any, browser: Any, store: Store) 
     ]
     numbers = [re.findall(r"\d+(?:\.\d+)?", t) for t in texts]
     assert numbers[0] == numbers[1]
+
+
+def _children(stack: Any) -> dict[int, str]:
+    """serve.py's child processes: pid -> command line."""
+    pid = stack.proc.pid
+    found = {}
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with contextlib.suppress(OSError):
+            cmd = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+            found[int(child)] = cmd.decode()
+    return found
+
+
+def _workers(stack: Any) -> list[int]:
+    return [p for p, cmd in _children(stack).items() if "streamlit" in cmd]
+
+
+def test_a_killed_worker_is_restarted_and_phones_still_answer(
+    stack: Any, browser: Any, store: Store
+) -> None:
+    victim = _workers(stack)[0]
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not ("restarting" in stack.printed() and len(_workers(stack)) == 2):
+        assert time.monotonic() < deadline, stack.printed()
+        time.sleep(0.2)
+    assert victim not in _workers(stack)
+    code = _code(stack.join_url())
+    pulse = pulse_by_code(store, code)
+    before = count_responses(store, pulse.id)
+    for _ in range(2):  # whichever worker Caddy picks, the phone is thanked
+        page = new_page(browser, phone=True)
+        page.goto(f"{stack.url}/?code={code}")
+        _answer(page)
+        page.context.close()
+    assert count_responses(store, pulse.id) == before + 2
+
+
+def test_sigterm_stops_caddy_and_every_worker(stack: Any) -> None:
+    """Last in this module: it stops the stack the fixture started."""
+    children = list(_children(stack))
+    assert len(children) == 3  # two workers and Caddy
+    stack.proc.send_signal(signal.SIGTERM)
+    assert stack.proc.wait(timeout=30) == 0
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or _is_zombie(pid)
+    assert "Stopped." in stack.printed()
+
+
+def _is_zombie(pid: int) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    return True
