@@ -1,9 +1,10 @@
 """Consistent backups of the live database, and a careful restore.
 
-A backup is taken with SQLite's online backup API over a separate read
-connection: in WAL mode that read sees one committed snapshot, so the copy
-holds every response acknowledged before it started and no half-written one,
-while participants keep submitting (writers are not blocked). The copy is
+A backup is taken with ``VACUUM INTO`` over a separate read connection: in
+WAL mode that read sees one committed snapshot, so the copy holds every
+response acknowledged before it started and no half-written one, while
+participants keep submitting (writers are not blocked); and it is written
+afresh in key order, so it keeps no trace of the order answers arrived in. The copy is
 written beside its destination, checked with ``PRAGMA integrity_check``,
 switched to a single self-contained file (``journal_mode=DELETE``), made
 readable by its owner only, and only then renamed into place.
@@ -257,10 +258,13 @@ def _backup_from(source: sqlite3.Connection, dest: Path) -> Path:
     os.close(handle)  # mode 0600: a backup holds every answer
     staged = Path(temporary)
     try:
+        # VACUUM INTO reads one committed snapshot (a single read
+        # transaction) and writes every table and index afresh in key order:
+        # unlike a page copy, the backup keeps no trace of the order in which
+        # answers arrived (cell offsets, free space, WAL).
+        source.execute("VACUUM INTO ?", [str(staged)])
         copy = sqlite3.connect(staged, isolation_level=None)
         try:
-            # One step: the whole copy is read inside one read transaction.
-            source.backup(copy, pages=-1)
             copy.execute("PRAGMA journal_mode=DELETE")
             status = "; ".join(
                 str(r[0]) for r in copy.execute("PRAGMA integrity_check").fetchall()
