@@ -369,7 +369,7 @@ class QuestionRow:
     reverse: bool
     position: int
     retired: bool
-    answered: int
+    answered: int  # released answers only: moves by 0 or at least k
 
 
 def list_programmes(store: Store) -> list[tuple[int, str]]:
@@ -565,7 +565,7 @@ def programme_questions(store: Store, programme_id: int) -> list[QuestionRow]:
     with store.read() as db:
         rows = db.execute(
             "SELECT q.id, q.dimension, q.text, q.reverse, q.position, q.retired, "
-            "(SELECT count(*) FROM answers a WHERE a.question_id = q.id) "
+            "(SELECT coalesce(sum(i.n), 0) FROM item_stats i WHERE i.question_id = q.id) "
             "FROM questions q WHERE q.programme_id = ? ORDER BY q.position, q.id",
             [programme_id],
         ).fetchall()
