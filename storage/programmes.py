@@ -565,7 +565,8 @@ def programme_questions(store: Store, programme_id: int) -> list[QuestionRow]:
     with store.read() as db:
         rows = db.execute(
             "SELECT q.id, q.dimension, q.text, q.reverse, q.position, q.retired, "
-            "(SELECT coalesce(sum(i.n), 0) FROM item_stats i WHERE i.question_id = q.id) "
+            "(SELECT coalesce(sum(i.n), 0) FROM item_stats i "
+            "WHERE i.question_id = q.id) "
             "FROM questions q WHERE q.programme_id = ? ORDER BY q.position, q.id",
             [programme_id],
         ).fetchall()
