@@ -7,6 +7,7 @@ Participants land on the join page (the default page, so a join link is
 
 import streamlit as st
 
+from ui.i18n import settle_language
 from ui.resources import shared_store
 from ui.session_cap import admit_session
 
@@ -49,6 +50,9 @@ st.set_page_config(
     page_icon="🌱",
     layout="centered" if is_participant else "wide",
 )
+# Participants get Welsh or English (link, remembered choice, browser); the
+# facilitator pages are not translated yet, so they say they are English.
+settle_language(fixed=None if is_participant else "en")
 admit_session()
 if not is_participant:
     with st.sidebar:

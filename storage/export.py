@@ -40,6 +40,7 @@ from pathlib import Path
 from storage import results
 from storage.db import MOMENT_ORDER, Store
 from survey.disclosure import may_show
+from survey.i18n import N_, gettext_for, text_in
 from survey.words import EVERYONE, NOT_SAID, pulse_label
 
 AGGREGATE_COLUMNS = (
@@ -70,6 +71,30 @@ ANSWER_COLUMNS = (
     "reverse",
     "value",
 )
+# Translators: CSV column headers; keep them one word (with underscores), as
+# scripts and spreadsheets read them.
+COLUMN_HEADERS = {
+    "programme": N_("programme"),
+    "pulse_id": N_("pulse_id"),
+    "pulse": N_("pulse"),
+    "session_date": N_("session_date"),
+    "status": N_("status"),
+    "responses": N_("responses"),
+    "dimension": N_("dimension"),
+    "group": N_("group"),
+    "n": N_("n"),
+    "mean": N_("mean"),
+    "sd": N_("sd"),
+    "ci95_low": N_("ci95_low"),
+    "ci95_high": N_("ci95_high"),
+    "respondent": N_("respondent"),
+    "item_key": N_("item_key"),
+    "question_id": N_("question_id"),
+    "question": N_("question"),
+    "reverse": N_("reverse"),
+    "value": N_("value"),
+}
+"""Each column's header, a msgid: the files follow the programme's language."""
 AGGREGATES_FILE = "aggregates.csv"
 ANSWERS_FILE = "answers.csv"
 # Figures are estimates with intervals; more decimals only add false precision.
@@ -108,14 +133,15 @@ class ProgrammeExport:
     programme_id: int
     programme_name: str
     k: int
+    language: str = "en"
     aggregates: list[dict[str, object]] = field(default_factory=list)
     answers: list[dict[str, object]] = field(default_factory=list)
 
     def aggregates_csv(self) -> str:
-        return to_csv(AGGREGATE_COLUMNS, self.aggregates)
+        return to_csv(AGGREGATE_COLUMNS, self.aggregates, self.language)
 
     def answers_csv(self) -> str:
-        return to_csv(ANSWER_COLUMNS, self.answers)
+        return to_csv(ANSWER_COLUMNS, self.answers, self.language)
 
 
 def export_overview(store: Store, programme_id: int) -> ExportOverview:
@@ -143,14 +169,17 @@ def export_programme(store: Store, programme_id: int) -> ProgrammeExport:
     its answers describe the same responses.
     """
     k, name = _programme(store, programme_id)
-    export = ProgrammeExport(programme_id, name, k)
+    language = _language(store, programme_id)
+    export = ProgrammeExport(programme_id, name, k, language)
     for pulse in closed_pulses(store, programme_id):
         with store.read():  # re-entrant: the calls below see one snapshot
             shown = results.pulse_results(store, pulse.id)
             named = set(results.shown_groups(store, pulse.id).values())
-            export.aggregates.extend(_aggregate_rows(name, pulse, shown, named))
+            export.aggregates.extend(
+                _aggregate_rows(name, pulse, shown, named, language)
+            )
             if may_show(shown.n, k):
-                export.answers.extend(_answer_rows(store, pulse, named))
+                export.answers.extend(_answer_rows(store, pulse, named, language))
     return export
 
 
@@ -192,12 +221,16 @@ def closed_pulses(store: Store, programme_id: int) -> list[ClosedPulse]:
     ]
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:
-    """CSV text; text cells that a spreadsheet would run as a formula are
-    prefixed with ``'``."""
+def to_csv(
+    columns: Sequence[str], rows: Iterable[dict[str, object]], language: str = "en"
+) -> str:
+    """CSV text with headers in ``language``; text cells that a spreadsheet
+    would run as a formula are prefixed with ``'``."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns))
-    writer.writeheader()
+    writer.writerow(
+        {c: gettext_for(language, COLUMN_HEADERS.get(c, c)) for c in columns}
+    )
     for row in rows:
         writer.writerow({key: _cell(value) for key, value in row.items()})
     return buffer.getvalue()
@@ -216,11 +249,26 @@ def _programme(store: Store, programme_id: int) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+def _language(store: Store, programme_id: int) -> str:
+    with store.read() as db:
+        row = db.execute(
+            "SELECT language FROM programmes WHERE id = ?", [programme_id]
+        ).fetchone()
+    return str(row[0]) if row else "en"
+
+
+def _group_word(language: str, group: str) -> str:
+    """The app's own group words ("Everyone", "Group not given") in the file's
+    language; group names people typed stay as typed."""
+    return gettext_for(language, group) if group in (EVERYONE, NOT_SAID) else group
+
+
 def _aggregate_rows(
     programme: str,
     pulse: ClosedPulse,
     shown: results.PulseResults,
     named: set[str],
+    language: str = "en",
 ) -> list[dict[str, object]]:
     return [
         {
@@ -231,7 +279,7 @@ def _aggregate_rows(
             "status": pulse.status,
             "responses": shown.n,
             "dimension": figure.dimension,
-            "group": figure.group,
+            "group": _group_word(language, figure.group),
             "n": figure.n,
             "mean": _number(figure.mean),
             "sd": _number(figure.sd),
@@ -244,7 +292,7 @@ def _aggregate_rows(
 
 
 def _answer_rows(
-    store: Store, pulse: ClosedPulse, named: set[str]
+    store: Store, pulse: ClosedPulse, named: set[str], language: str = "en"
 ) -> list[dict[str, object]]:
     with store.read() as db:
         respondents = db.execute(
@@ -255,7 +303,7 @@ def _answer_rows(
         ).fetchall()
         answers = db.execute(
             "SELECT a.response_id, q.id, q.item_key, q.dimension, q.text, q.reverse, "
-            "a.value, coalesce(pq.position, q.position) FROM answers a "
+            "a.value, coalesce(pq.position, q.position), q.text_cy FROM answers a "
             "JOIN questions q ON q.id = a.question_id "
             "LEFT JOIN pulse_questions pq "
             "ON pq.pulse_id = a.pulse_id AND pq.question_id = a.question_id "
@@ -273,15 +321,15 @@ def _answer_rows(
             "pulse": pulse.label,
             "session_date": pulse.session_date or "",
             "respondent": number[rid],
-            "group": group[rid],
+            "group": _group_word(language, group[rid]),
             "dimension": dimension,
             "item_key": item_key or "",
             "question_id": qid,
-            "question": text,
+            "question": text_in(language, text, text_cy),
             "reverse": int(bool(reverse)),
             "value": value,
         }
-        for rid, qid, item_key, dimension, text, reverse, value, _ in ordered
+        for rid, qid, item_key, dimension, text, reverse, value, _, text_cy in ordered
     ]
 
 

@@ -16,6 +16,7 @@ from storage.db import MOMENT_ORDER, Store, delete_rows
 from storage.results import release_all
 from survey import codes
 from survey.answers import UnknownPulse
+from survey.i18n import LANGUAGES
 from survey.instrument import (
     COMMENT_PROMPT,
     ITEM_BANK,
@@ -29,6 +30,7 @@ from survey.template import SessionPlan
 from survey.words import check_group_names, check_k
 
 STATUSES = ("draft", "open", "closed")
+QUESTION_MAX_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Question:
     dimension: str
     text: str
     reverse: bool
+    text_cy: str | None = None
+    """The facilitator's Welsh text, if given (bank items use the catalogue)."""
 
 
 @dataclass(frozen=True)
@@ -266,12 +270,13 @@ def pulse_questions(store: Store, pulse_id: int) -> list[Question]:
     """The questions a pulse asks, in its order."""
     with store.read() as db:
         rows = db.execute(
-            "SELECT q.id, q.dimension, q.text, q.reverse FROM pulse_questions pq "
+            "SELECT q.id, q.dimension, q.text, q.reverse, q.text_cy "
+            "FROM pulse_questions pq "
             "JOIN questions q ON q.id = pq.question_id "
             "WHERE pq.pulse_id = ? ORDER BY pq.position",
             [pulse_id],
         ).fetchall()
-    return [Question(r[0], r[1], r[2], bool(r[3])) for r in rows]
+    return [Question(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
 
 def programme_groups(store: Store, programme_id: int) -> list[Group]:
@@ -339,6 +344,8 @@ class Programme:
     name: str
     k: int
     groups: list[Group]
+    language: str = "en"
+    """The language of the programme's report and CSV headers (``en`` or ``cy``)."""
 
 
 @dataclass(frozen=True)
@@ -370,6 +377,7 @@ class QuestionRow:
     position: int
     retired: bool
     answered: int  # released answers only: moves by 0 or at least k
+    text_cy: str | None = None
 
 
 def list_programmes(store: Store) -> list[tuple[int, str]]:
@@ -380,7 +388,8 @@ def list_programmes(store: Store) -> list[tuple[int, str]]:
 def get_programme(store: Store, programme_id: int) -> Programme:
     with store.read() as db:
         row = db.execute(
-            "SELECT id, name, k FROM programmes WHERE id = ?", [programme_id]
+            "SELECT id, name, k, language FROM programmes WHERE id = ?",
+            [programme_id],
         ).fetchone()
         if row is None:
             raise ValueError("No programme has that id.")
@@ -389,7 +398,17 @@ def get_programme(store: Store, programme_id: int) -> Programme:
             "ORDER BY position, id",
             [programme_id],
         ).fetchall()
-    return Programme(row[0], row[1], row[2], [Group(*g) for g in groups])
+    return Programme(row[0], row[1], row[2], [Group(*g) for g in groups], row[3])
+
+
+def set_programme_language(store: Store, programme_id: int, language: str) -> None:
+    """Write the programme's report and CSV headers in ``language`` (en or cy)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"Language must be one of {', '.join(LANGUAGES)}.")
+    with store.write() as db:
+        db.execute(
+            "UPDATE programmes SET language = ? WHERE id = ?", [language, programme_id]
+        )
 
 
 def create_from_plan(
@@ -566,23 +585,36 @@ def programme_questions(store: Store, programme_id: int) -> list[QuestionRow]:
         rows = db.execute(
             "SELECT q.id, q.dimension, q.text, q.reverse, q.position, q.retired, "
             "(SELECT coalesce(sum(i.n), 0) FROM item_stats i "
-            "WHERE i.question_id = q.id) "
+            "WHERE i.question_id = q.id), q.text_cy "
             "FROM questions q WHERE q.programme_id = ? ORDER BY q.position, q.id",
             [programme_id],
         ).fetchall()
     return [
-        QuestionRow(r[0], r[1], r[2], bool(r[3]), r[4], bool(r[5]), r[6]) for r in rows
+        QuestionRow(r[0], r[1], r[2], bool(r[3]), r[4], bool(r[5]), r[6], r[7])
+        for r in rows
     ]
 
 
 def add_question(
-    store: Store, programme_id: int, dimension: str, text: str, reverse: bool
+    store: Store,
+    programme_id: int,
+    dimension: str,
+    text: str,
+    reverse: bool,
+    *,
+    text_cy: str | None = None,
 ) -> int:
-    """A facilitator's own item, in an existing or a new (custom) dimension."""
+    """A facilitator's own item, in an existing or a new (custom) dimension.
+
+    ``text_cy`` is the same statement in Welsh: Welsh speakers see it, and
+    their answers land on the same question as English speakers' answers.
+    Without it they see the English text.
+    """
     dimension = dimension.strip().lower().replace(" ", "_")
+    text_cy = (text_cy or "").strip() or None
     if not dimension or not text.strip():
         raise ValueError("A question needs a dimension and a text.")
-    if len(text) > 300:
+    if len(text) > QUESTION_MAX_CHARS or len(text_cy or "") > QUESTION_MAX_CHARS:
         raise ValueError("Keep a question under 300 characters: it is read on a phone.")
     with store.write() as db:
         position = db.execute(
@@ -598,6 +630,7 @@ def add_question(
                     "item_key": None,
                     "dimension": dimension,
                     "text": text.strip(),
+                    "text_cy": text_cy,
                     "reverse": int(reverse),
                     "position": position,
                     "retired": 0,

@@ -27,6 +27,7 @@ from survey.answers import (
     not_open_message,
     validate_answers,
 )
+from survey.i18n import N_
 from survey.scoring import ScoredItem, answered_items, dimension_scores
 
 
@@ -51,7 +52,7 @@ def submit_response(
     """
     clean_comment = clean_text(comment)
     if device_token is not None and not codes.valid_device_token(device_token):
-        raise InvalidSubmission("This device's answer token is not valid.")
+        raise InvalidSubmission(N_("This device's answer token is not valid."))
     with store.write() as db:
         pulse = db.execute(
             "SELECT p.status, p.secret, s.programme_id, g.tickets FROM pulses p "
@@ -60,7 +61,7 @@ def submit_response(
             [pulse_id],
         ).fetchone()
         if pulse is None:
-            raise UnknownPulse("This pulse does not exist.")
+            raise UnknownPulse(N_("This pulse does not exist."))
         status, secret, programme_id, uses_tickets = pulse
         if status != "open":
             raise PulseNotOpen(not_open_message(status))
@@ -78,7 +79,7 @@ def submit_response(
                 )
             except sqlite3.IntegrityError:
                 raise AlreadyAnswered(
-                    "You have already answered this pulse on this device."
+                    N_("You have already answered this pulse on this device.")
                 ) from None
         _insert_response(db, pulse_id, group_id, valid, items)
         if clean_comment:
@@ -130,7 +131,7 @@ def _check_group(db: Database, programme_id: int, group_id: object) -> None:
             [group_id, programme_id],
         ).fetchone()
     ):
-        raise InvalidSubmission("That group is not part of this programme.")
+        raise InvalidSubmission(N_("That group is not part of this programme."))
 
 
 _INSERT_RESPONSE = "INSERT INTO responses (pulse_id, id, group_id) VALUES (?, ?, ?)"

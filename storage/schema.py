@@ -292,3 +292,12 @@ def m011_release_model(db: Database) -> None:
         "SELECT id FROM pulses WHERE status = 'closed'"
     ).fetchall():
         release_all(db, pulse_id)
+
+
+@migrations()
+def m014_languages(db: Database) -> None:
+    # Welsh text of a facilitator's own question (bank items are translated
+    # from the message catalogue), and the language a programme's report and
+    # CSV headers are written in.
+    db["questions"].add_column("text_cy", str)
+    db["programmes"].add_column("language", str, not_null_default="en")

@@ -22,17 +22,18 @@ from sqlite_utils import Database
 from storage.db import Store
 from survey import codes
 from survey.answers import TicketRejected
+from survey.i18n import N_
 
 MAX_TICKETS_PER_SHEET = 500
 
-NO_TICKET = (
+NO_TICKET = N_(
     "This pulse needs the one-time ticket on the card you were given: scan the "
     "card's QR code, or type the ticket code."
 )
-BAD_TICKET = (
+BAD_TICKET = N_(
     "That ticket code is not valid for this pulse. Check the card and try again."
 )
-USED_TICKET = "That ticket has already been used: each ticket answers once."
+USED_TICKET = N_("That ticket has already been used: each ticket answers once.")
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,31 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from survey.i18n import N_
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LOW
 from survey.scoring import ScoredItem
 
 _RAW_TEXT_LIMIT = 4 * COMMENT_MAX_CHARS
+_TOO_LONG = N_("Comments can be at most {limit} characters.")
 
 
 class SubmissionRejected(ValueError):
-    """A submission that must not be stored; ``str()`` is the participant message."""
+    """A submission that must not be stored; ``str()`` is the participant message.
+
+    The message is a catalogue msgid with ``{name}`` placeholders filled from
+    ``params``, so the page can show it in the participant's language with
+    ``translated(_)``; ``str()`` stays the English, for logs and tests.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message.format(**params))
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return gettext(self.message).format(**self.params)
 
 
 class UnknownPulse(SubmissionRejected):
@@ -50,11 +65,13 @@ def validate_answers(
     NaN); question ids must belong to this pulse; at least one is required.
     """
     if not isinstance(answers, Mapping):
-        raise InvalidSubmission("Answers must map questions to values.")
+        raise InvalidSubmission(N_("Answers must map questions to values."))
     valid: dict[int, int] = {}
     for question_id, value in answers.items():
         if type(question_id) is not int or question_id not in items:
-            raise InvalidSubmission("An answer refers to a question not in this pulse.")
+            raise InvalidSubmission(
+                N_("An answer refers to a question not in this pulse.")
+            )
         if type(value) is not int or not SCALE_LOW <= value <= SCALE_HIGH:
             shown = (
                 "not a number"
@@ -62,12 +79,14 @@ def validate_answers(
                 else repr(value)
             )
             raise InvalidSubmission(
-                f"Answers must be whole numbers from {SCALE_LOW} to {SCALE_HIGH} "
-                f"(got {shown[:20]})."
+                N_("Answers must be whole numbers from {low} to {high} (got {shown})."),
+                low=SCALE_LOW,
+                high=SCALE_HIGH,
+                shown=shown[:20],
             )
         valid[question_id] = value
     if not valid:
-        raise InvalidSubmission("Please answer at least one question.")
+        raise InvalidSubmission(N_("Please answer at least one question."))
     return valid
 
 
@@ -84,11 +103,9 @@ def clean_text(text: object) -> str | None:
     if text is None:
         return None
     if not isinstance(text, str):
-        raise InvalidSubmission("A comment must be text.")
+        raise InvalidSubmission(N_("A comment must be text."))
     if len(text) > _RAW_TEXT_LIMIT:
-        raise InvalidSubmission(
-            f"Comments can be at most {COMMENT_MAX_CHARS} characters."
-        )
+        raise InvalidSubmission(_TOO_LONG, limit=COMMENT_MAX_CHARS)
     kept = "".join(
         ch
         for ch in text
@@ -96,13 +113,16 @@ def clean_text(text: object) -> str | None:
         or (unicodedata.category(ch) not in ("Cc", "Cs") and ch not in _BIDI_CONTROLS)
     ).strip()
     if len(kept) > COMMENT_MAX_CHARS:
-        raise InvalidSubmission(
-            f"Comments can be at most {COMMENT_MAX_CHARS} characters."
-        )
+        raise InvalidSubmission(_TOO_LONG, limit=COMMENT_MAX_CHARS)
     return kept or None
 
 
 def not_open_message(status: str) -> str:
+    """Why a pulse takes no answers (a msgid: translate it where it is shown)."""
     if status == "closed":
-        return "This pulse has closed. Thank you — answers are no longer being taken."
-    return "This pulse has not opened yet. Please wait for the facilitator to open it."
+        return N_(
+            "This pulse has closed. Thank you — answers are no longer being taken."
+        )
+    return N_(
+        "This pulse has not opened yet. Please wait for the facilitator to open it."
+    )

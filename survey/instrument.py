@@ -11,18 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from survey.i18n import N_
+
 SCALE_LOW = 1
 SCALE_HIGH = 7
 SCALE_POINTS = SCALE_HIGH - SCALE_LOW + 1
 
 SCALE_LABELS: dict[int, str] = {
-    1: "Strongly disagree",
-    2: "Disagree",
-    3: "Somewhat disagree",
-    4: "Neither agree nor disagree",
-    5: "Somewhat agree",
-    6: "Agree",
-    7: "Strongly agree",
+    1: N_("Strongly disagree"),
+    2: N_("Disagree"),
+    3: N_("Somewhat disagree"),
+    4: N_("Neither agree nor disagree"),
+    5: N_("Somewhat agree"),
+    6: N_("Agree"),
+    7: N_("Strongly agree"),
 }
 
 Form = Literal["short", "full"]
@@ -30,7 +32,7 @@ Moment = Literal["before", "during", "after"]
 MOMENTS: tuple[Moment, ...] = ("before", "during", "after")
 FORMS: tuple[Form, ...] = ("short", "full")
 
-COMMENT_PROMPT = "Anything you want the facilitators to know? (optional)"
+COMMENT_PROMPT = N_("Anything you want the facilitators to know? (optional)")
 COMMENT_MAX_CHARS = 1000
 
 
@@ -53,21 +55,27 @@ class Item:
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         "safety",
-        "Psychological safety",
-        "People can speak up, admit mistakes, ask for help and disagree "
-        "without being punished or undermined.",
+        N_("Psychological safety"),
+        N_(
+            "People can speak up, admit mistakes, ask for help and disagree "
+            "without being punished or undermined."
+        ),
     ),
     Dimension(
         "connection",
-        "Connection",
-        "People across the groups know, trust and turn to one another; "
-        "meetings are joint work, not updates.",
+        N_("Connection"),
+        N_(
+            "People across the groups know, trust and turn to one another; "
+            "meetings are joint work, not updates."
+        ),
     ),
     Dimension(
         "purpose",
-        "Purpose",
-        "Shared responsibility for outcomes for children and families, "
-        "clear common goals, belief that working together makes a difference.",
+        N_("Purpose"),
+        N_(
+            "Shared responsibility for outcomes for children and families, "
+            "clear common goals, belief that working together makes a difference."
+        ),
     ),
 )
 
@@ -75,59 +83,66 @@ ITEM_BANK: tuple[Item, ...] = (
     Item(
         "safety_speak_up",
         "safety",
-        "In this group I can raise a problem or a difficult issue without worrying "
-        "how it will land.",
+        N_(
+            "In this group I can raise a problem or a difficult issue without worrying "
+            "how it will land."
+        ),
         short_form=True,
     ),
     Item(
         "safety_mistakes",
         "safety",
-        "If I get something wrong here, it is held against me.",
+        N_("If I get something wrong here, it is held against me."),
         reverse=True,
     ),
     Item(
         "safety_ask_help",
         "safety",
-        "I can ask people here for help without feeling judged.",
+        N_("I can ask people here for help without feeling judged."),
     ),
     Item(
         "safety_disagree",
         "safety",
-        "People who disagree or see things differently get put down here.",
+        N_("People who disagree or see things differently get put down here."),
         reverse=True,
     ),
     Item(
         "connection_know",
         "connection",
-        "I know people in the other team well enough to pick up the phone to them.",
+        N_("I know people in the other team well enough to pick up the phone to them."),
     ),
     Item(
         "connection_trust",
         "connection",
-        "I trust colleagues in both teams to do what they say they will do.",
+        N_("I trust colleagues in both teams to do what they say they will do."),
     ),
     Item(
         "connection_joint_work",
         "connection",
-        "When we meet, we work on problems together rather than just giving updates.",
+        N_(
+            "When we meet, we work on problems together rather than just giving "
+            "updates."
+        ),
         short_form=True,
     ),
     Item(
         "purpose_shared",
         "purpose",
-        "We share responsibility for how things turn out for the children and "
-        "families we work with.",
+        N_(
+            "We share responsibility for how things turn out for the children and "
+            "families we work with."
+        ),
         short_form=True,
     ),
     Item(
         "purpose_goals",
         "purpose",
-        "Our two teams have clear goals in common.",
+        N_("Our two teams have clear goals in common."),
     ),
     Item(
         "purpose_difference",
         "purpose",
-        "Working together makes a real difference for children and families.",
+        N_("Working together makes a real difference for children and families."),
     ),
 )
 
@@ -152,3 +167,26 @@ def form_items(form: Form) -> tuple[Item, ...]:
 def default_form(moment: Moment) -> Form:
     """Short during a session (a few taps), full before and after it."""
     return "short" if moment == "during" else "full"
+
+
+PRIVACY_TITLE = N_("Who can see your answers?")
+PRIVACY_POINTS: tuple[str, ...] = (
+    N_(
+        "**Stored:** your taps (1 to 7), your group if you pick one, and your "
+        "comment if you write one, kept apart from your taps."
+    ),
+    N_(
+        "**The facilitators see** only results from {k} or more people "
+        "together, never one person's taps."
+    ),
+    N_(
+        "**Never stored:** your name, email, IP address, device or the time you "
+        "answered. To allow one answer per phone, only a scrambled code is kept, "
+        "not linked to your answers."
+    ),
+)
+"""Before the first question: what is stored, what facilitators see, what never is.
+
+Each point is a msgid with a ``{k}`` placeholder at most (the anonymity
+minimum); they are our own constant Markdown, never participant text.
+"""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from survey.i18n import LANGUAGES, N_, gettext_for
 from survey.instrument import MOMENTS
 
-EVERYONE = "Everyone"
-NOT_SAID = "Group not given"
-PREFER_NOT_TO_SAY = "Prefer not to say"
-FOLLOW_UP = "Follow-up"
+EVERYONE = N_("Everyone")
+NOT_SAID = N_("Group not given")
+PREFER_NOT_TO_SAY = N_("Prefer not to say")
+FOLLOW_UP = N_("Follow-up")
 RESERVED_GROUP_NAMES = (EVERYONE, NOT_SAID, PREFER_NOT_TO_SAY)
 
 MIN_K = 3
@@ -45,7 +46,12 @@ def name_key(name: str) -> str:
 
 
 def is_reserved_group_name(name: str) -> bool:
-    return name_key(name) in {name_key(w) for w in RESERVED_GROUP_NAMES}
+    """Whether ``name`` is one of the app's own words, in any of its languages."""
+    return name_key(name) in {
+        name_key(gettext_for(language, word))
+        for word in RESERVED_GROUP_NAMES
+        for language in LANGUAGES
+    }
 
 
 def check_group_names(names: Sequence[str]) -> None:

@@ -12,15 +12,19 @@ from dataclasses import dataclass
 import streamlit as st
 
 from storage.programmes import Group, PulseInfo, Question
+from survey.i18n import text_in
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LABELS, SCALE_LOW
 from survey.words import PREFER_NOT_TO_SAY
+from ui.i18n import _, current_language
 from ui.plain import plain
 
 SCALE = list(range(SCALE_LOW, SCALE_HIGH + 1))
-SCALE_HINT = (
-    f"{SCALE_LOW} = {SCALE_LABELS[SCALE_LOW].lower()} · "
-    f"{SCALE_HIGH} = {SCALE_LABELS[SCALE_HIGH].lower()}"
-)
+
+
+def scale_hint() -> str:
+    """ "1 = strongly disagree · 7 = strongly agree", in the session's language."""
+    low, high = _(SCALE_LABELS[SCALE_LOW]), _(SCALE_LABELS[SCALE_HIGH])
+    return f"{SCALE_LOW} = {low.lower()} · {SCALE_HIGH} = {high.lower()}"
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,22 @@ class FilledForm:
 def answer_form(
     pulse: PulseInfo, questions: Sequence[Question], groups: Sequence[Group]
 ) -> FilledForm | None:
-    """Render the form; the participant's answers once they press Send."""
+    """Render the form; the participant's answers once they press Send.
+
+    Questions and the comment prompt are shown in the session's language;
+    answers are keyed by question id, so Welsh and English answers to one
+    question land on the same question.
+    """
+    language = current_language()
     with st.form(f"pulse-{pulse.id}", border=False, enter_to_submit=False):
         group_id = _group_choice(pulse, groups)
-        st.caption(f"{SCALE_HINT}. Skip any question you prefer not to answer.")
+        skip_note = _("Skip any question you prefer not to answer.")
+        st.caption(f"{scale_hint()}. {skip_note}")
         answers: dict[int, int] = {}
         for number, question in enumerate(questions, start=1):
             value = st.segmented_control(
-                f"**{number}.** {plain(question.text)}",
+                f"**{number}.** "
+                f"{plain(text_in(language, question.text, question.text_cy))}",
                 SCALE,
                 key=f"answer-{pulse.id}-{question.id}",
                 width="stretch",
@@ -52,12 +64,14 @@ def answer_form(
             # No max_chars: Streamlit would silently cut longer text on the
             # server; storage refuses it instead, with a message (finding 17).
             comment = st.text_area(
-                plain(pulse.comment_prompt),
+                plain(text_in(language, pulse.comment_prompt)),
                 key=f"comment-{pulse.id}",
-                placeholder="Never shown with your name — there is none.",
-                help=f"Up to {COMMENT_MAX_CHARS} characters.",
+                placeholder=_("Never shown with your name — there is none."),
+                help=_("Up to {limit} characters.").format(limit=COMMENT_MAX_CHARS),
             )
-        sent = st.form_submit_button("Send my answers", type="primary", width="stretch")
+        sent = st.form_submit_button(
+            _("Send my answers"), type="primary", width="stretch"
+        )
     if not sent:
         return None
     return FilledForm(answers, group_id, comment or None)
@@ -66,15 +80,19 @@ def answer_form(
 def _group_choice(pulse: PulseInfo, groups: Sequence[Group]) -> int | None:
     if not groups:
         return None
-    by_name = {g.name: g.id for g in groups}
+    names = {g.id: g.name for g in groups}
     choice = st.radio(
-        "Which group are you part of?",
-        [*by_name, PREFER_NOT_TO_SAY],
+        _("Which group are you part of?"),
+        [*names, None],
         index=None,
-        format_func=plain,
+        format_func=lambda g: (
+            plain(names[g]) if g is not None else _(PREFER_NOT_TO_SAY)
+        ),
         key=f"group-{pulse.id}",
         horizontal=True,
-        help=f"Results by group are only shown when at least {pulse.k} people "
-        "of that group have answered.",
+        help=_(
+            "Results by group are only shown when at least {k} people of that "
+            "group have answered."
+        ).format(k=pulse.k),
     )
-    return by_name.get(choice) if choice else None
+    return choice

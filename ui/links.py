@@ -8,6 +8,7 @@ import segno
 import streamlit as st
 
 from serving import address
+from survey.i18n import LANGUAGE_NAMES, LANGUAGES
 
 LOOPBACK_WARNING = (
     "Phones cannot open this link: it points at this computer itself "
@@ -23,8 +24,13 @@ def join_base() -> address.JoinBase:
     return address.join_base(int(st.get_option("server.port")))
 
 
-def join_url(code: str, base: address.JoinBase | None = None) -> str:
-    return address.join_url(base or join_base(), code)
+def join_url(
+    code: str, base: address.JoinBase | None = None, language: str | None = None
+) -> str:
+    """The join link; with ``language`` it opens in that language (a Welsh QR
+    code: ``&lang=cy``), otherwise each phone picks its own."""
+    suffix = f"&lang={language}" if language in LANGUAGES else ""
+    return address.join_url(base or join_base(), code) + suffix
 
 
 def qr_png(url: str, scale: int = 14) -> bytes:
@@ -45,4 +51,18 @@ def big_code(code: str) -> None:
     st.html(
         '<div style="font-size: clamp(3rem, 7vw, 6rem); font-weight: 700; '
         f'letter-spacing: 0.25em; font-family: monospace;">{code}</div>'
+    )
+
+
+def join_language_choice() -> str | None:
+    """The facilitator's choice of join-link language (None: each phone decides)."""
+    return st.sidebar.radio(
+        "Join link language",
+        [None, *LANGUAGES],
+        format_func=lambda lang: (
+            "Each phone's own" if lang is None else LANGUAGE_NAMES[lang]
+        ),
+        key="join-language",
+        help="A Welsh or English QR code opens the pulse in that language; "
+        "participants can still switch on their phone.",
     )

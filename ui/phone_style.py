@@ -3,7 +3,12 @@
 Only our own constant CSS goes through ``st.html``; no participant text does.
 """
 
+import json
+
 import streamlit as st
+
+from survey.instrument import SCALE_HIGH, SCALE_LABELS, SCALE_LOW
+from ui.i18n import _, current_language
 
 _CSS = r"""
 <style>
@@ -22,10 +27,16 @@ _CSS = r"""
   margin-top: 0.25rem;
 }
 [data-testid='stButtonGroup']::before {
-  content: "← Strongly disagree"; order: 2; text-align: left;
+  content: LOW_LABEL; order: 2; text-align: left;
 }
 [data-testid='stButtonGroup']::after {
-  content: "Strongly agree →"; order: 3; text-align: right;
+  content: HIGH_LABEL; order: 3; text-align: right;
+}
+/* The language link (ui/i18n.language_switch): top right, thumb-sized. */
+.tp-language { text-align: right; margin: -0.5rem 0 -1rem; }
+.tp-language a {
+  display: inline-block; min-height: 2.75rem; min-width: 2.75rem;
+  padding: 0.6rem 0.5rem; box-sizing: border-box; font-weight: 600;
 }
 @media (max-width: 640px) {
   [data-testid='stMainBlockContainer'] { padding-top: 1.5rem; }
@@ -34,5 +45,22 @@ _CSS = r"""
 """
 
 
+# Streamlit's own hint under a text box ("Press Enter to submit form") has no
+# Welsh; the Join button beside it says the same, so it is hidden in Welsh.
+_HIDE_ENGLISH_HINTS = """
+<style>[data-testid='InputInstructions'] { display: none; }</style>
+"""
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal for catalogue text (JSON escaping is valid CSS)."""
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\3c ")
+
+
 def apply_phone_style() -> None:
-    st.html(_CSS)
+    low = _css_string(f"← {_(SCALE_LABELS[SCALE_LOW])}")
+    high = _css_string(f"{_(SCALE_LABELS[SCALE_HIGH])} →")
+    css = _CSS.replace("LOW_LABEL", low).replace("HIGH_LABEL", high)
+    if current_language() != "en":
+        css += _HIDE_ENGLISH_HINTS
+    st.html(css)

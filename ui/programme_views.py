@@ -10,6 +10,7 @@ import streamlit as st
 from storage import programmes, responses
 from storage.db import Store
 from survey import words
+from survey.i18n import LANGUAGE_NAMES, LANGUAGES
 from survey.instrument import MOMENTS, dimension_label
 from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
 from ui.plain import plain
@@ -110,9 +111,17 @@ def programme_settings(store: Store, programme_id: int) -> None:
         k = st.number_input(
             "Anonymity minimum k", min_value=words.MIN_K, value=programme.k, step=1
         )
+        language = st.selectbox(
+            "Language of the report and CSV headers",
+            LANGUAGES,
+            index=LANGUAGES.index(programme.language),
+            format_func=LANGUAGE_NAMES.get,
+            help="Participants still choose their own language when they answer.",
+        )
         if st.form_submit_button("Save"):
             try:
                 programmes.update_programme(store, programme_id, name, int(k))
+                programmes.set_programme_language(store, programme_id, language)
                 st.rerun()
             except ValueError as problem:
                 st.error(plain(problem))

@@ -6,6 +6,8 @@ import streamlit as st
 
 from storage import programmes
 from storage.db import Store
+from storage.programmes import QUESTION_MAX_CHARS
+from survey.i18n import text_in
 from survey.instrument import DIMENSIONS, dimension_label
 from ui.plain import plain
 
@@ -19,9 +21,13 @@ def question_list(store: Store, programme_id: int) -> None:
         shown = plain(question.text)
         shown = f"~~{shown}~~" if question.retired else shown
         text.markdown(f"**{plain(dimension_label(question.dimension))}** — {shown}")
+        welsh = text_in("cy", question.text, question.text_cy)
+        if welsh != question.text:
+            text.text(f"Cymraeg: {welsh}")
         flags.caption(
             ("reverse-scored · " if question.reverse else "")
             + f"{question.answered} answers"
+            + ("" if welsh != question.text else " · no Welsh text yet")
         )
         if up.button("↑", key=f"up-{question.id}", help="Move up"):
             programmes.move_question(store, question.id, -1)
@@ -50,14 +56,24 @@ def add_question_form(store: Store, programme_id: int) -> None:
             ),
         )
         new_dimension = st.text_input("Name of the new dimension (if new)")
-        text = st.text_area("Statement people agree or disagree with", max_chars=300)
+        text = st.text_area(
+            "Statement people agree or disagree with", max_chars=QUESTION_MAX_CHARS
+        )
+        text_cy = st.text_area(
+            "The same statement in Welsh (Cymraeg)",
+            max_chars=QUESTION_MAX_CHARS,
+            help="Shown to people answering in Welsh; without it they see the "
+            "English. Answers in either language count for the same question.",
+        )
         reverse = st.checkbox(
             "Reverse-scored (agreeing means *less* of the dimension)",
         )
         if st.form_submit_button("Add question", type="primary"):
             chosen = new_dimension if dimension == "new" else dimension
             try:
-                programmes.add_question(store, programme_id, chosen, text, reverse)
+                programmes.add_question(
+                    store, programme_id, chosen, text, reverse, text_cy=text_cy
+                )
                 st.success("Added. It will be asked in pulses you create from now on.")
             except ValueError as problem:
                 st.error(plain(problem))

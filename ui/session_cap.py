@@ -7,9 +7,11 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access.session_cap import SessionCap, sessions_per_address
+from survey.i18n import N_
+from ui.i18n import _
 from ui.join_guard import current_address
 
-TOO_MANY_PAGES = (
+TOO_MANY_PAGES = N_(
     "Too many pages of Together Pulse are open from your network right now. "
     "Close some, then reload this page."
 )
@@ -28,5 +30,5 @@ def admit_session() -> None:
     if ctx is None or not Runtime.exists():
         return  # AppTest and bare runs have no server sessions to bound
     if not _cap().admit(ctx.session_id, current_address()):
-        st.error(TOO_MANY_PAGES)
+        st.error(_(TOO_MANY_PAGES))
         st.stop()

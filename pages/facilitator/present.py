@@ -4,7 +4,14 @@ import streamlit as st
 
 from storage import results
 from ui.access import require_facilitator
-from ui.links import LOOPBACK_WARNING, big_code, join_base, join_url, qr_png
+from ui.links import (
+    LOOPBACK_WARNING,
+    big_code,
+    join_base,
+    join_language_choice,
+    join_url,
+    qr_png,
+)
 from ui.pickers import sidebar_pulse
 from ui.plain import plain
 from ui.resources import shared_store
@@ -14,7 +21,7 @@ require_facilitator(store)
 
 pulse = sidebar_pulse(store)
 base = join_base()
-url = join_url(pulse.code, base)
+url = join_url(pulse.code, base, join_language_choice())
 st.title(plain(f"{pulse.session_title} · {pulse.moment}"))
 if not base.reachable:
     st.warning(LOOPBACK_WARNING, icon=":material/wifi_off:")

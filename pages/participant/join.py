@@ -4,17 +4,20 @@ import streamlit as st
 
 from storage import programmes, responses, tickets
 from survey import answers
+from survey.i18n import N_
+from survey.instrument import PRIVACY_POINTS, PRIVACY_TITLE
 from ui.answer_form import answer_form
 from ui.device import known_device_token
+from ui.i18n import _, language_switch
 from ui.join_guard import code_missed, code_wait
 from ui.phone_style import apply_phone_style
 from ui.plain import plain
 from ui.resources import shared_store
 
-THANK_YOU = "Thank you! Your answers are in. You can close this page."
+THANK_YOU = N_("Thank you! Your answers are in. You can close this page.")
 # The same words for an unknown, a draft and a closed pulse: guessing a code
 # must reveal nothing about which codes exist (issue 10, finding 15).
-NO_OPEN_PULSE = (
+NO_OPEN_PULSE = N_(
     "No pulse has that code open. Check the code on the screen and try again; "
     "if the facilitator has not opened the pulse yet, wait a moment."
 )
@@ -26,17 +29,17 @@ joined: set[int] = st.session_state.setdefault("joined_pulses", set())
 
 
 def ask_for_code(message: str | None = None) -> None:
-    st.title("Join a pulse")
+    st.title(_("Join a pulse"))
     if message:
         st.error(message)
     with st.form("join", border=False):
         typed = st.text_input(
-            "Code on the screen", max_chars=12, placeholder="e.g. K7PX2M"
+            _("Code on the screen"), max_chars=12, placeholder=_("e.g. K7PX2M")
         )
-        if st.form_submit_button("Join", type="primary", width="stretch"):
+        if st.form_submit_button(_("Join"), type="primary", width="stretch"):
             st.query_params["code"] = typed.strip()
             st.rerun()
-    st.caption("Anonymous: no name, no login, no tracking.")
+    st.caption(_("Anonymous: no name, no login, no tracking."))
 
 
 def ask_for_ticket(pulse_id: int) -> str | None:
@@ -47,19 +50,32 @@ def ask_for_ticket(pulse_id: int) -> str | None:
     if ticket and problem is None:
         return ticket
     if problem:
-        st.error(problem)
+        st.error(_(problem))
     with st.form(f"ticket-{pulse_id}", border=False):
         typed = st.text_input(
-            "Ticket code on your card", max_chars=16, placeholder="e.g. K7PX2-MQR9T"
+            _("Ticket code on your card"),
+            max_chars=16,
+            placeholder=_("e.g. K7PX2-MQR9T"),
         )
-        if st.form_submit_button("Use this ticket", type="primary", width="stretch"):
+        if st.form_submit_button(_("Use this ticket"), type="primary", width="stretch"):
             st.query_params["ticket"] = typed.strip()
             st.rerun()
     st.caption(
-        "Each card answers once, and nobody can tell which card is whose: they "
-        "were handed out at random."
+        _(
+            "Each card answers once, and nobody can tell which card is whose: "
+            "they were handed out at random."
+        )
     )
     return None
+
+
+def who_can_see_what(k: int) -> None:
+    """Before the first question: what is stored, who sees what, what never is."""
+    with st.expander(_(PRIVACY_TITLE)):
+        st.markdown("\n".join(f"- {_(point).format(k=k)}" for point in PRIVACY_POINTS))
+
+
+language_switch()
 
 
 code = st.query_params.get("code", "").strip()
@@ -74,11 +90,14 @@ if not code:
     ask_for_code()
 elif wait:
     ask_for_code(
-        f"Too many codes tried from here. Please wait {wait} seconds, then try again."
+        _(
+            "Too many codes tried from here. Please wait {seconds} seconds, "
+            "then try again."
+        ).format(seconds=wait)
     )
 elif pulse is None:
     code_missed(code)
-    ask_for_code(NO_OPEN_PULSE)
+    ask_for_code(_(NO_OPEN_PULSE))
 else:
     st.caption(plain(pulse.programme_name))
     st.subheader(plain(pulse.session_title))
@@ -88,16 +107,17 @@ else:
     if needs_ticket and pulse.id not in answered:
         ticket = ask_for_ticket(pulse.id)
     if pulse.id in answered:
-        st.success(THANK_YOU)
+        st.success(_(THANK_YOU))
     elif not needs_ticket and responses.has_answered(store, pulse.id, token):
-        st.success("You have already answered this pulse on this device. Thank you!")
+        st.success(_("You have already answered this pulse on this device. Thank you!"))
     elif pulse.status != "open":
-        st.info(answers.not_open_message(pulse.status))
+        st.info(_(answers.not_open_message(pulse.status)))
     elif needs_ticket and ticket is None:
         pass  # the ticket form above is all there is to do
     else:
         questions = programmes.pulse_questions(store, pulse.id)
         groups = programmes.programme_groups(store, pulse.programme_id)
+        who_can_see_what(pulse.k)
         form_slot = st.empty()
         with form_slot.container():
             filled = answer_form(pulse, questions, groups)
@@ -113,12 +133,14 @@ else:
                     ticket=ticket,
                 )
             except answers.SubmissionRejected as rejected:
-                st.error(plain(rejected))
+                st.error(plain(rejected.translated(_)))
             else:
                 # Replace the form in this same run: no second run per submit.
                 answered.add(pulse.id)
-                form_slot.success(THANK_YOU)
+                form_slot.success(_(THANK_YOU))
     st.caption(
-        f"Anonymous: no name or login is stored. Results are shown only for "
-        f"{pulse.k} or more answers."
+        _(
+            "Anonymous: no name or login is stored. Results are shown only for "
+            "{k} or more answers."
+        ).format(k=pulse.k)
     )

@@ -1,0 +1,175 @@
+"""Welsh and English in a real browser: the ``?lang=cy`` join link, the
+browser's language, the language link, the remembered choice, and the
+document's ``lang`` attribute (Streamlit serves ``lang="en"`` and we set it).
+
+Screenshots of both languages on a phone are saved in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storage import programmes, responses
+from storage.db import Store, open_store
+from storage.demo import build_demo, open_demo_code
+from tests.e2e.harness import (
+    PHONE,
+    WAIT_MS,
+    chromium_browser,
+    new_page,
+    require_chromium,
+    screenshot,
+    streamlit_server,
+)
+from widgets.document_language import STORAGE_KEY
+
+pytestmark = pytest.mark.e2e
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+@dataclass
+class Running:
+    url: str
+    store: Store
+    code: str
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    require_chromium()
+    work = tmp_path_factory.mktemp("e2e-welsh")
+    db_path = work / "pulse.db"
+    store = open_store(db_path)
+    build_demo(store)
+    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": "not used here"}
+    with streamlit_server(APP, work / "server.log", env) as url:
+        yield Running(url, store, open_demo_code(store))
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser(running: Running) -> Iterator[Any]:
+    with chromium_browser() as b:
+        yield b
+
+
+def phone_page(browser: Any, *, locale: str) -> Any:
+    """A phone in a fresh context whose browser language is ``locale``
+    (Chromium's Accept-Language and navigator.language both follow it)."""
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, locale=locale
+    )
+    context.set_default_timeout(WAIT_MS)
+    return context.new_page()
+
+
+def document_lang(page: Any, expected: str) -> str:
+    page.wait_for_function(
+        f"document.documentElement.lang === {expected!r}", timeout=WAIT_MS
+    )
+    return page.evaluate("document.documentElement.lang")
+
+
+def settled(page: Any) -> None:
+    """Wait until Streamlit has drawn everything (no loading skeletons), so a
+    screenshot shows the page a person sees."""
+    page.wait_for_function(
+        "!document.querySelector(\"[data-testid='stSkeleton']\") && "
+        "document.querySelectorAll(\"[data-testid='stMarkdownContainer']\").length",
+        timeout=WAIT_MS,
+    )
+
+
+def answer_every_question(page: Any) -> int:
+    groups = page.locator("[data-testid='stButtonGroup']")
+    for index in range(groups.count()):
+        groups.nth(index).get_by_role("radio", name=str(5 + index % 3)).tap()
+    return groups.count()
+
+
+def test_welsh_join_link_answer_and_thank_you(running: Running, browser: Any) -> None:
+    pulse = programmes.pulse_by_code(running.store, running.code)
+    before = responses.count_responses(running.store, pulse.id)
+    page = new_page(browser, phone=True)  # an English-speaking browser
+    page.goto(f"{running.url}/?code={running.code}&lang=cy")
+    page.get_by_role("button", name="Anfon fy atebion").wait_for()
+    assert document_lang(page, "cy") == "cy"
+    assert page.get_by_text("Pa grŵp ydych chi'n rhan ohono?").is_visible()
+    assert page.get_by_text("Send my answers").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    settled(page)
+    screenshot(page, "welsh-1-form")
+
+    page.get_by_text("Pwy all weld eich atebion?").tap()
+    page.get_by_text("Byth yn cael eu cadw:").wait_for()
+    page.wait_for_function(  # the expander's opening animation has finished
+        "document.querySelector(\"[data-testid='stExpander']\")"
+        ".getAnimations({subtree: true}).length === 0",
+        timeout=WAIT_MS,
+    )
+    screenshot(page, "welsh-2-who-can-see-what")
+
+    page.get_by_text("Yn well gennyf beidio â dweud", exact=True).tap()
+    assert answer_every_question(page) == len(
+        programmes.pulse_questions(running.store, pulse.id)
+    )
+    page.get_by_role("button", name="Anfon fy atebion").tap()
+    page.get_by_text("Diolch! Mae eich atebion wedi dod i law.").wait_for()
+    assert document_lang(page, "cy") == "cy"
+    settled(page)
+    screenshot(page, "welsh-3-thank-you")
+    assert responses.count_responses(running.store, pulse.id) == before + 1
+    # The explicit choice is remembered by this browser...
+    assert page.evaluate(f"localStorage.getItem({STORAGE_KEY!r})") == "cy"
+
+    # ...so a join link without ?lang= opens in Welsh here too.
+    page.goto(f"{running.url}/?code={running.code}")
+    page.get_by_text("Rydych eisoes wedi ateb yr arolwg hwn").wait_for()
+    assert document_lang(page, "cy") == "cy"
+
+
+def test_english_browser_gets_english_and_can_switch(
+    running: Running, browser: Any
+) -> None:
+    page = phone_page(browser, locale="en-GB")
+    page.goto(f"{running.url}/?code={running.code}")
+    page.get_by_role("button", name="Send my answers").wait_for()
+    assert document_lang(page, "en") == "en"
+    settled(page)
+    screenshot(page, "english-1-form")
+
+    switch = page.get_by_role("link", name="Cymraeg")
+    assert switch.get_attribute("lang") == "cy"
+    box = switch.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    switch.tap()
+    page.get_by_role("button", name="Anfon fy atebion").wait_for()
+    assert document_lang(page, "cy") == "cy"
+    assert "lang=cy" in page.url and f"code={running.code}" in page.url
+    # And back: the English link is named in English.
+    page.get_by_role("link", name="English").tap()
+    page.get_by_role("button", name="Send my answers").wait_for()
+    assert document_lang(page, "en") == "en"
+
+
+def test_welsh_browser_gets_welsh_without_a_link(
+    running: Running, browser: Any
+) -> None:
+    """A phone set to Welsh sends ``Accept-Language: cy-GB`` (read from the
+    websocket request's headers) and reports ``navigator.language`` cy-GB."""
+    page = phone_page(browser, locale="cy-GB")
+    page.goto(f"{running.url}/")
+    page.get_by_role("heading", name="Ymuno ag arolwg").wait_for()
+    assert document_lang(page, "cy") == "cy"
+    page.get_by_label("Y cod ar y sgrin").wait_for()
+    settled(page)
+    screenshot(page, "welsh-0-join")
+    page.get_by_label("Y cod ar y sgrin").fill(running.code.lower())
+    page.get_by_role("button", name="Ymuno", exact=True).tap()
+    page.get_by_role("button", name="Anfon fy atebion").wait_for()
+    assert document_lang(page, "cy") == "cy"

@@ -1,0 +1,110 @@
+"""The document's ``lang`` attribute, and the language this browser remembers.
+
+Streamlit serves ``<html lang="en">`` whatever the page shows, so a screen
+reader would read Welsh with English rules. This invisible Custom Components
+v2 element sets ``document.documentElement.lang`` to the language shown, every
+time that changes.
+
+It also remembers a participant's explicit choice (the language switch, or a
+``?lang=`` link) in ``localStorage``, like ``widgets.device_token``. When a
+later page opens without ``?lang=`` and the browser remembered another
+language than the one shown, it reports that language once: one script rerun,
+only for that browser, never per tap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from survey.i18n import LANGUAGES, clean_language
+
+STORAGE_KEY = "together-pulse-language"
+"""The localStorage key that holds the remembered language."""
+
+_STATE_NAME = "remembered"
+_MARKER_CLASS = "tp-document-language"
+_LANGUAGES_JS = "[" + ", ".join(f'"{lang}"' for lang in LANGUAGES) + "]"
+
+# Called on mount and again whenever `data` changes (the language switched).
+# `reported` remembers, per mount, the value already reported, so a stored
+# language is reported at most once per mount.
+_JS = f"""
+const STORAGE_KEY = {STORAGE_KEY!r};
+const LANGUAGES = {_LANGUAGES_JS};
+const reported = new WeakMap();
+
+function readStored() {{
+  try {{
+    const value = window.localStorage.getItem(STORAGE_KEY);
+    return LANGUAGES.includes(value) ? value : null;
+  }} catch (err) {{
+    return null;
+  }}
+}}
+
+export default function (component) {{
+  const {{ parentElement, setStateValue, data }} = component;
+  const shown = data && LANGUAGES.includes(data.lang) ? data.lang : null;
+  if (shown === null) return;
+  document.documentElement.lang = shown;
+  if (data.remember) {{
+    try {{
+      window.localStorage.setItem(STORAGE_KEY, shown);
+    }} catch (err) {{
+      // Storage unavailable (private window, disabled): nothing to remember.
+    }}
+    return;
+  }}
+  const stored = readStored();
+  if (stored !== null && stored !== shown && reported.get(parentElement) !== stored) {{
+    reported.set(parentElement, stored);
+    setStateValue("{_STATE_NAME}", stored);
+  }}
+}}
+"""
+
+_CSS = f"""
+.stElementContainer:has(.{_MARKER_CLASS}) {{
+  display: none !important;
+}}
+"""
+
+_HTML = f'<div class="{_MARKER_CLASS}" hidden></div>'
+
+_document_language = st.components.v2.component(
+    "together_pulse_document_language",
+    html=_HTML,
+    css=_CSS,
+    js=_JS,
+    isolate_styles=False,
+)
+
+KEY = "document_language"
+
+
+def _on_remembered_change() -> None:
+    """No-op: declaring ``on_remembered_change`` makes ``remembered`` a state key."""
+
+
+def remembered_language() -> str | None:
+    """The language this browser reported remembering, if any (validated).
+
+    Read before the page decides its language, i.e. before ``document_language``
+    is drawn in this run: the report arrives as widget state.
+    """
+    state = st.session_state.get(KEY)
+    value = state.get(_STATE_NAME) if isinstance(state, Mapping) else None
+    return clean_language(value)
+
+
+def document_language(language: str, *, remember: bool) -> None:
+    """Set the document's ``lang`` to ``language``; store it when ``remember``."""
+    _document_language(
+        key=KEY,
+        data={"lang": language, "remember": remember},
+        width="content",
+        height="content",
+        on_remembered_change=_on_remembered_change,
+    )
