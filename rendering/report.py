@@ -15,12 +15,14 @@ from pathlib import Path
 
 import jinja2
 import pandas as pd
+from babel.dates import format_date
 from markupsafe import Markup
 
 from rendering import charts
 from rendering.charts.programme import trend_chart_specs
 from survey import findings
 from survey.actions import Action, markers, what_followed
+from survey.i18n import translations
 from survey.trends import ProgrammeTrends
 
 _TEMPLATES = jinja2.Environment(
@@ -38,14 +40,21 @@ class ReportInputs:
     programme: str
     result: ProgrammeTrends
     actions: list[Action]
+    language: str = "en"
+    """The programme's language: the report's headings, notes and date follow
+    it; the analysis sentences, tables and charts are English for now and are
+    marked ``lang="en"`` so a screen reader reads them as English."""
 
 
 def render(inputs: ReportInputs, today: date | None = None) -> str:
     """The whole report as one HTML document (no external resources)."""
     result = inputs.result
+    language = inputs.language
     context: dict[str, object] = {
+        "lang": language,
+        "_": translations(language).gettext,
         "programme": inputs.programme,
-        "today": f"{(today or date.today()):%d %B %Y}",
+        "today": format_date(today or date.today(), "d MMMM y", locale=language),
         "k": result.k,
         "has_figures": not result.figures.empty,
         "actions": [_action(a, result) for a in inputs.actions],

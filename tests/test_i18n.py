@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from storage import export, programmes, responses
+from storage import actions, export, programmes, responses
 from storage.db import Store, open_store
+from storage.demo import build_demo
 from survey import answers, i18n, instrument
 from survey.i18n import (
     choose_language,
@@ -28,6 +30,7 @@ from survey.i18n import (
 )
 from survey.words import is_reserved_group_name
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
+from ui.data_views import report_html as programme_report
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -402,3 +405,48 @@ def test_csv_headers_and_app_words_follow_the_programme_language(
     # The same figures, only the words differ.
     assert len(aggregates) == len(english.aggregates)
     assert len(answers) == len(english.answers)
+
+
+def test_every_string_in_the_report_template_is_in_both_catalogues() -> None:
+    found = {
+        text
+        for path in (ROOT / "rendering" / "templates").glob("*.html")
+        for _, text, _, _ in extract_from_file("jinja2.ext:babel_extract", str(path))
+    }
+    assert "Summary" in found
+    for language in ("cy", "en"):
+        assert found <= {msgid(m) for m in entries(language)}
+
+
+def test_report_follows_the_programme_language(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "demo.db")
+    programme_id = build_demo(store)
+    actions.add_action(
+        store, programme_id, "<b>Rhannu</b> & more", session_id=None, dimensions=[]
+    )
+    english = programme_report(store, programme_id)
+    assert '<html lang="en">' in english and "<h2>Summary</h2>" in english
+    assert ' lang="en"' not in english.split("<body>", 1)[1]
+
+    programmes.set_programme_language(store, programme_id, "cy")
+    welsh = programme_report(store, programme_id)
+    store.close()
+    assert '<html lang="cy">' in welsh
+    for heading in ("Crynodeb", "Sut newidiodd pob dimensiwn",
+                    "Sut i ddarllen y ffigurau hyn"):  # fmt: skip
+        assert f"<h2>{heading}</h2>" in welsh
+    assert "<h2>Summary</h2>" not in welsh
+    # The date is written in Welsh (Babel's CLDR month names).
+    months = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
+              "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd",
+              "Rhagfyr")  # fmt: skip
+    assert any(f" {month} " in welsh for month in months)
+    # The analysis is English only, and marked so for screen readers.
+    summary = welsh.split("<h2>Crynodeb</h2>", 1)[1]
+    assert summary.split("<ul", 1)[1].startswith(' lang="en"><li>')
+    assert "Psychological safety, everyone: improved." in summary
+    # Typed text stays inert in both.
+    assert "&lt;b&gt;Rhannu&lt;/b&gt; &amp; more" in welsh
+    assert "<b>Rhannu" not in welsh
+    # Same figures in both: as many charts.
+    assert welsh.count("<svg") == english.count("<svg")

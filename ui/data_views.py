@@ -188,11 +188,13 @@ def report_section(store: Store, programme_id: int) -> None:
 
 
 def report_html(store: Store, programme_id: int) -> str:
-    """The programme report, from what storage holds now."""
+    """The programme report, from what storage holds now, in its language."""
+    programme = programmes.get_programme(store, programme_id)
     return report.render(
         report.ReportInputs(
-            programme=programmes.get_programme(store, programme_id).name,
+            programme=programme.name,
             result=aggregates.trends(store, programme_id),
             actions=actions.programme_actions(store, programme_id),
+            language=programme.language,
         )
     )
