@@ -451,3 +451,39 @@ def test_report_follows_the_programme_language(tmp_path: Path) -> None:
     assert "<b>Rhannu" not in welsh
     # Same figures in both: as many charts.
     assert welsh.count("<svg") == english.count("<svg")
+
+
+def test_present_projects_a_welsh_join_link_in_welsh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "app.db"
+    monkeypatch.setenv("PULSE_DB", str(path))
+    monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", "correct horse battery staple")
+    AppTest.from_file(APP, default_timeout=60).run()  # seeds the demo
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/facilitator/present.py").run()
+    box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
+    box.set_value("correct horse battery staple")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+
+    def room_html() -> str:
+        return "\n".join(str(h.proto) for h in at.get("html"))
+
+    assert 'lang=\\"en\\"' in room_html() or 'lang="en"' in room_html()
+    assert "Scan with your phone camera" in room_html()
+    choice = next(r for r in at.sidebar.radio if r.label == "Join link language")
+    choice.set_value("cy").run()
+    assert not at.exception
+    assert "Sganiwch gyda chamera eich ffôn" in room_html()
+    assert "Scan with your phone camera" not in room_html()
+    assert [m.label for m in at.metric] == ["Atebion hyd yma"]
+
+
+def test_join_link_carries_the_chosen_language() -> None:
+    from serving.address import JoinBase
+    from ui.links import join_url
+
+    base = JoinBase("http://10.0.0.5:8501", True)
+    assert join_url("K7PX2M", base) == "http://10.0.0.5:8501/?code=K7PX2M"
+    assert join_url("K7PX2M", base, "cy") == "http://10.0.0.5:8501/?code=K7PX2M&lang=cy"
+    assert join_url("K7PX2M", base, "fr") == "http://10.0.0.5:8501/?code=K7PX2M"

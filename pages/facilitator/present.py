@@ -1,8 +1,15 @@
-"""Present: the join QR code, link and code, big, for the projector."""
+"""Present: the join QR code, link and code, big, for the projector.
+
+The words the room reads follow the join link's language (a Welsh QR code
+gets Welsh instructions, marked ``lang="cy"`` on this English page).
+"""
+
+from html import escape
 
 import streamlit as st
 
 from storage import results
+from survey.i18n import N_, translations
 from ui.access import require_facilitator
 from ui.links import (
     LOOPBACK_WARNING,
@@ -21,16 +28,28 @@ require_facilitator(store)
 
 pulse = sidebar_pulse(store)
 base = join_base()
-url = join_url(pulse.code, base, join_language_choice())
+room_language = join_language_choice()
+url = join_url(pulse.code, base, room_language)
+lang = room_language or "en"
+room_words = translations(lang).gettext
+
+
+def for_the_room(text: str, tag: str = "p") -> None:
+    """Our own constant words, in the room's language and marked with it."""
+    st.html(f'<{tag} lang="{lang}" class="tp-room">{escape(room_words(text))}</{tag}>')
+
+
 st.title(plain(f"{pulse.session_title} · {pulse.moment}"))
 if not base.reachable:
     st.warning(LOOPBACK_WARNING, icon=":material/wifi_off:")
 qr, words = st.columns([3, 2], vertical_alignment="center")
-qr.image(qr_png(url), width="stretch", caption="Scan with your phone camera")
+qr.image(qr_png(url), width="stretch")
+with qr:
+    for_the_room(N_("Scan with your phone camera"))
 with words:
-    st.markdown("### Or go to")
+    for_the_room(N_("Or go to"), "h3")
     st.code(url.split("?")[0], language=None, wrap_lines=True)
-    st.markdown("### and type the code")
+    for_the_room(N_("and type the code"), "h3")
     big_code(pulse.code)
     if pulse.status != "open":
         st.warning(f"This pulse is {pulse.status}: open it so people can answer.")
@@ -39,8 +58,13 @@ with words:
 @st.fragment(run_every=3)
 def live_count() -> None:
     room = results.room_counts(store, pulse.id)
-    of = f" of {room.total_expected} expected" if room.total_expected else ""
-    st.metric("Answers so far", f"{room.n_now}{of}")
+    if room.total_expected:
+        count = room_words(N_("{n} of {expected} expected")).format(
+            n=room.n_now, expected=room.total_expected
+        )
+    else:
+        count = str(room.n_now)
+    st.metric(room_words(N_("Answers so far")), count)
 
 
 with words:
