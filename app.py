@@ -31,6 +31,11 @@ facilitator = [
         "pages/facilitator/trends.py", title="Trends", icon=":material/show_chart:"
     ),
     st.Page(
+        "pages/facilitator/comments.py",
+        title="Comments",
+        icon=":material/forum:",
+    ),
+    st.Page(
         "pages/facilitator/present.py",
         title="Present (QR)",
         icon=":material/qr_code_2:",

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from storage import programmes, responses
+from storage import comments, responses
 from storage.db import Store, open_store
 from survey import answers
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
@@ -126,7 +126,8 @@ def test_comments_are_shown_as_plain_text_in_the_live_room(
     op = make_open_pulse(store)
     for text in INJECTIONS[:5]:
         submit_comment(op, text)
-    programmes.close_pulse(store, op.pulse.id)  # comments show once closed
+    for comment in comments.review(store, op.pulse.id).to_review:
+        comments.choose(store, op.pulse.id, comment.id, show=True)  # reviewed
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["programme"] = str(op.programme_id)
     at.query_params["pulse"] = str(op.pulse.id)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from access import code_guard
 from access.code_guard import Allowance
-from storage import programmes, responses
+from storage import programmes, responses, tickets
 from storage.db import Store, open_store
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
 from ui import join_guard
@@ -229,3 +229,29 @@ def test_an_over_long_comment_is_refused_not_cut(live: OpenPulse) -> None:
     assert "at most 1000 characters" in texts(at)
     assert "Your answers are in" not in texts(at)
     assert row_counts(live.store) == before
+
+
+def test_a_ticketed_pulse_answers_once_per_card(live: OpenPulse) -> None:
+    """Finding 5 through the page: with tickets, the link alone opens no form;
+    the card's link answers once."""
+    tickets.set_uses_tickets(live.store, live.programme_id, True)
+    (ticket,) = tickets.issue_tickets(live.store, live.pulse.id, 1)
+    bare = run_app(live.pulse.code)
+    assert not bare.get("button_group")
+    assert any(t.label == "Ticket code on your card" for t in bare.text_input)
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["code"] = live.pulse.code
+    at.query_params["ticket"] = ticket
+    at.run()
+    answer_all(at, 5)
+    at.button[0].click().run()
+    assert "Your answers are in" in texts(at)
+
+    again = AppTest.from_file(APP, default_timeout=30)
+    again.query_params["code"] = live.pulse.code
+    again.query_params["ticket"] = ticket
+    again.run()
+    assert "already been used" in texts(again)
+    assert not again.get("button_group")
+    assert responses.count_responses(live.store, live.pulse.id) == 1

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rendering import charts
-from storage import results
+from storage import comments, results
 from storage.db import Store
 from survey.instrument import dimension_label
 from ui.plain import plain
@@ -47,6 +47,7 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
         st.caption("Results are ready. Press **Reveal results** when the room is.")
         return
     results_view(room.released)
+    room_comments_view(store, pulse_id)
 
 
 def count_row(room: results.RoomCounts) -> None:
@@ -68,13 +69,18 @@ def count_row(room: results.RoomCounts) -> None:
 
 
 def results_view(shown: results.PulseResults) -> None:
-    """Distributions, means with intervals (by group where safe), comments."""
+    """Distributions, and means with intervals (by group where safe)."""
     distribution, means = result_chart_specs(shown.to_json())
     st.vega_lite_chart(distribution, width="stretch")
     st.vega_lite_chart(means, width="stretch")
-    if shown.comments:
-        st.markdown(f"**Comments** ({len(shown.comments)}, in random order)")
-        for comment in shown.comments:
+
+
+def room_comments_view(store: Store, pulse_id: int) -> None:
+    """Only the comments the facilitator chose (Comments page), in random order."""
+    chosen = comments.room_comments(store, pulse_id)
+    if chosen:
+        st.markdown(f"**Comments** ({len(chosen)}, in random order)")
+        for comment in chosen:
             with st.container(border=True):
                 st.text(comment)
 

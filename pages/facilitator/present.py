@@ -22,6 +22,7 @@ from ui.links import (
 from ui.pickers import sidebar_pulse
 from ui.plain import plain
 from ui.resources import shared_store
+from ui.ticket_views import ticket_printer
 
 store = shared_store()
 require_facilitator(store)
@@ -30,6 +31,8 @@ pulse = sidebar_pulse(store)
 base = join_base()
 room_language = join_language_choice()
 url = join_url(pulse.code, base, room_language)
+with st.sidebar:
+    ticket_printer(store, pulse, base.url, url)
 lang = room_language or "en"
 room_words = translations(lang).gettext
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui.access import require_facilitator
 from ui.action_views import action_list, add_action_form
+from ui.comment_views import comment_rule
 from ui.pickers import programme_picker
 from ui.programme_views import (
     delete_answers,
@@ -13,6 +14,7 @@ from ui.programme_views import (
     timeline_view,
 )
 from ui.resources import shared_store
+from ui.ticket_views import ticket_rule
 
 store = shared_store()
 require_facilitator(store)
@@ -37,5 +39,7 @@ if programme_id is not None:
         add_action_form(store, programme_id)
     with settings:
         programme_settings(store, programme_id)
+        ticket_rule(store, programme_id)
+        comment_rule(store, programme_id)
     with danger:
         delete_answers(store, programme_id)

@@ -1,0 +1,143 @@
+"""Comments: released to the facilitator in batches, shown to the room only
+when chosen (rules in ``survey.comment_rules``).
+
+States: ``held`` (arrived, seen by nobody), ``review`` (released to the
+facilitator, not yet chosen), ``shown`` (chosen for the room), ``hidden``
+(kept from the room). The table has no link to responses and no timestamps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storage.db import Store
+from survey.comment_rules import (
+    batch_due,
+    check_comment_minimum,
+    effective_minimum,
+    waiting_for,
+)
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    text: str
+    state: str
+
+
+@dataclass(frozen=True)
+class CommentReview:
+    """What the facilitator may see of a pulse's comments, in the order of
+    their random keys: random, yet stable from one refresh to the next."""
+
+    minimum: int
+    responses: int
+    waiting_for: int
+    to_review: list[Comment]
+    shown: list[Comment]
+    hidden: list[Comment]
+
+
+def comment_minimum(store: Store, programme_id: int) -> int:
+    with store.read() as db:
+        return _minimum(db, "g.id = ?", programme_id)
+
+
+def set_comment_minimum(store: Store, programme_id: int, minimum: int) -> None:
+    """Set the programme's comment minimum (never below its k)."""
+    with store.write() as db:
+        row = db.execute(
+            "SELECT k FROM programmes WHERE id = ?", [programme_id]
+        ).fetchone()
+        if row is None:
+            raise ValueError("No programme has that id.")
+        check_comment_minimum(minimum, int(row[0]))
+        db.execute(
+            "UPDATE programmes SET comment_k = ? WHERE id = ?", [minimum, programme_id]
+        )
+
+
+def review(store: Store, pulse_id: int) -> CommentReview:
+    """Release a batch if one is due, then what the facilitator may see."""
+    with store.write() as db:
+        minimum = _minimum(db, "p.id = ?", pulse_id)
+        responses = db.execute(
+            "SELECT count(*) FROM responses WHERE pulse_id = ?", [pulse_id]
+        ).fetchone()[0]
+        released_at = _released_at(db, pulse_id)
+        if batch_due(responses, released_at, minimum):
+            db.execute(
+                "UPDATE comments SET state = 'review' "
+                "WHERE pulse_id = ? AND state = 'held'",
+                [pulse_id],
+            )
+            db.execute(
+                "INSERT INTO comment_releases (pulse_id, n) VALUES (?, ?) "
+                "ON CONFLICT (pulse_id) DO UPDATE SET n = excluded.n",
+                [pulse_id, responses],
+            )
+            released_at = responses
+        seen = [
+            Comment(*row)
+            for row in db.execute(
+                "SELECT id, text, state FROM comments "
+                "WHERE pulse_id = ? AND state != 'held' ORDER BY id",
+                [pulse_id],
+            )
+        ]
+    return CommentReview(
+        minimum=minimum,
+        responses=responses,
+        waiting_for=waiting_for(responses, released_at, minimum),
+        to_review=[c for c in seen if c.state == "review"],
+        shown=[c for c in seen if c.state == "shown"],
+        hidden=[c for c in seen if c.state == "hidden"],
+    )
+
+
+def choose(store: Store, pulse_id: int, comment_id: str, show: bool) -> None:
+    """Show a released comment to the room, or keep it from the room."""
+    with store.write() as db:
+        cursor = db.execute(
+            "UPDATE comments SET state = ? "
+            "WHERE pulse_id = ? AND id = ? AND state != 'held'",
+            ["shown" if show else "hidden", pulse_id, comment_id],
+        )
+        if cursor.rowcount != 1:
+            raise ValueError("That comment is not there to choose.")
+
+
+def room_comments(store: Store, pulse_id: int) -> list[str]:
+    """The comments chosen for the room, in random (key) order."""
+    with store.read() as db:
+        texts = [
+            text
+            for (text,) in db.execute(
+                "SELECT text FROM comments WHERE pulse_id = ? AND state = 'shown' "
+                "ORDER BY id",
+                [pulse_id],
+            )
+        ]
+    return texts
+
+
+def _minimum(db: Database, where: str, key: int) -> int:
+    row = db.execute(
+        "SELECT g.k, g.comment_k FROM programmes g "
+        "LEFT JOIN sessions s ON s.programme_id = g.id "
+        f"LEFT JOIN pulses p ON p.session_id = s.id WHERE {where} LIMIT 1",
+        [key],
+    ).fetchone()
+    if row is None:
+        raise ValueError("Not found.")
+    return effective_minimum(int(row[0]), row[1])
+
+
+def _released_at(db: Database, pulse_id: int) -> int:
+    row = db.execute(
+        "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
+    ).fetchone()
+    return int(row[0]) if row else 0
