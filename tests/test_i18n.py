@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from storage import actions, export, programmes, responses
+from storage import actions, export, programmes, responses, tickets
 from storage.db import Store, open_store
 from storage.demo import build_demo
 from survey import answers, i18n, instrument
@@ -487,3 +487,93 @@ def test_join_link_carries_the_chosen_language() -> None:
     assert join_url("K7PX2M", base) == "http://10.0.0.5:8501/?code=K7PX2M"
     assert join_url("K7PX2M", base, "cy") == "http://10.0.0.5:8501/?code=K7PX2M&lang=cy"
     assert join_url("K7PX2M", base, "fr") == "http://10.0.0.5:8501/?code=K7PX2M"
+
+
+# --- nothing a participant reads is left in English ----------------------
+
+_TEXT_ATTRS = ("value", "label", "placeholder", "help", "options")
+
+
+def _texts(at: AppTest) -> list[tuple[str, str]]:
+    """Every text a participant reads, in page order, as (element kind, text)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object) -> None:
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                kind = type(child).__name__
+                if kind == "Expander":
+                    found.append((kind, str(child.label)))
+                elif kind not in ("Html", "UnknownElement", "Block", "SpecialBlock"):
+                    for attr in _TEXT_ATTRS:
+                        value = getattr(child, attr, None)
+                        values = value if isinstance(value, list) else [value]
+                        found.extend((kind, v) for v in values if isinstance(v, str))
+                walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def _assert_all_welsh(english: AppTest, welsh: AppTest, typed: set[str]) -> None:
+    """Position by position, every text that is ours (not typed by a
+    facilitator, not a number) differs between the English and Welsh page."""
+    assert not english.exception and not welsh.exception
+    en, cy = _texts(english), _texts(welsh)
+    assert [kind for kind, _ in en] == [kind for kind, _ in cy]
+    untranslated = [
+        text
+        for (_, text), (_, other) in zip(en, cy, strict=True)
+        if text == other and text.strip() and not text.strip().isdigit()
+        and text not in typed
+    ]  # fmt: skip
+    assert untranslated == []
+
+
+def _both(code: str | None, tokens: tuple[str, str] | None = None):
+    """The same page state in English and in Welsh (each its own device)."""
+    pages = []
+    for index, lang in enumerate(("en", "cy")):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["lang"] = lang
+        if code is not None:
+            at.query_params["code"] = code
+        if tokens is not None:
+            at.session_state["device_token"] = {"token": tokens[index]}
+        pages.append(at.run())
+    return pages[0], pages[1]
+
+
+def test_every_participant_page_state_is_wholly_welsh(live: OpenPulse) -> None:
+    typed = {live.pulse.programme_name, live.pulse.session_title}
+    typed |= {g.name for g in live.groups}
+    # The join page, and a code that names no open pulse.
+    _assert_all_welsh(*_both(None), typed)
+    _assert_all_welsh(*_both("NOPE99"), typed)
+    # The form (every question, the scale, the privacy note, the comment box).
+    english, welsh = _both(live.pulse.code)
+    _assert_all_welsh(english, welsh, typed)
+    # Sending nothing: the refusal.
+    _assert_all_welsh(send(english), send(welsh), typed)
+    # The thank-you, then "already answered" on the same devices.
+    tokens = ("ab" * 32, "cd" * 32)
+    english, welsh = _both(live.pulse.code, tokens)
+    for at in (english, welsh):
+        at.get("button_group")[0].set_value(4)
+    _assert_all_welsh(send(english), send(welsh), typed)
+    _assert_all_welsh(*_both(live.pulse.code, tokens), typed)
+
+
+def test_ticket_pages_are_wholly_welsh(live: OpenPulse) -> None:
+    tickets.set_uses_tickets(live.store, live.programme_id, True)
+    typed = {live.pulse.programme_name, live.pulse.session_title}
+    # Asked for a ticket; then a wrong one.
+    _assert_all_welsh(*_both(live.pulse.code), typed)
+    wrong = _both(live.pulse.code)
+    for at in wrong:
+        at.text_input[0].set_value("AAAAA-AAAAA")
+        use = ("Use this ticket", "Defnyddio'r tocyn hwn")
+        next(b for b in at.button if b.label in use).click().run()
+    _assert_all_welsh(*wrong, typed | {"AAAAA-AAAAA"})  # what was typed
+    assert "Nid yw cod y tocyn hwnnw'n ddilys" in shown(wrong[1])
