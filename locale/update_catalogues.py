@@ -14,6 +14,7 @@ every code edit and make merges noisy; search the code for the msgid instead.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -42,7 +43,18 @@ def fill_english(path: Path) -> None:
         write_po(po, catalog, width=88, omit_header=False)
 
 
+_DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.M)
+
+
+def _without_dates(text: str) -> str:
+    return _DATES.sub("", text)
+
+
 def main() -> None:
+    files = [POT] + [
+        LOCALE / lang / "LC_MESSAGES" / "messages.po" for lang in ("cy", "en")
+    ]
+    before = {path: path.read_text("utf-8") for path in files if path.exists()}
     pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(POT),
         "--no-location", "--sort-output", "--add-comments=Translators:",
@@ -59,6 +71,11 @@ def main() -> None:
         else:
             pybabel("init", "-i", str(POT), "-o", str(po), "-l", language, "-w", "88")
     fill_english(LOCALE / "en" / "LC_MESSAGES" / "messages.po")
+    # Only a new date in the header is no change: keep the file as it was, so
+    # a refresh with no new strings leaves nothing to commit or merge.
+    for path, old in before.items():
+        if _without_dates(path.read_text("utf-8")) == _without_dates(old):
+            path.write_text(old, "utf-8")
 
 
 if __name__ == "__main__":
