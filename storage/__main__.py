@@ -21,11 +21,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from rendering import csv_files
 from storage import aggregates
 from storage.backup import BackupError, backup_file, restore
 from storage.db import database_path, open_store
 from storage.demo import DEMO_NAME, DEMO_SEED, build_demo, build_synthetic
-from storage.export import ExportError, write_export
+from storage.export import ExportError, export_programme
 from storage.programmes import get_programme
 from storage.retention import apply_retention
 from survey import findings
@@ -160,11 +161,9 @@ def _run(args: argparse.Namespace) -> int:
             for reading in result.readings:
                 print(f"[{reading.kind}: {reading.claim}] {reading.text}")
     elif args.command == "export":
-        store = open_store(_existing(path))
-        try:
-            written = write_export(store, args.programme, args.out)
-        finally:
-            store.close()
+        with open_store(_existing(path)) as store:
+            made = export_programme(store, args.programme)
+        written = csv_files.write_files(made, args.out)
         print("Wrote " + " and ".join(str(p) for p in written))
     elif args.command == "backup":
         written = backup_file(path, args.path, overwrite=args.overwrite)

@@ -27,80 +27,19 @@ sidestep it.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import os
 import random
-import tempfile
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from storage import results
 from storage.db import MOMENT_ORDER, Store
 from survey.disclosure import may_show
-from survey.i18n import N_, gettext_for, text_in
+from survey.i18n import gettext_for, text_in
 from survey.words import EVERYONE, NOT_SAID, pulse_label
 
-AGGREGATE_COLUMNS = (
-    "programme",
-    "pulse_id",
-    "pulse",
-    "session_date",
-    "status",
-    "responses",
-    "dimension",
-    "group",
-    "n",
-    "mean",
-    "sd",
-    "ci95_low",
-    "ci95_high",
-)
-ANSWER_COLUMNS = (
-    "pulse_id",
-    "pulse",
-    "session_date",
-    "respondent",
-    "group",
-    "dimension",
-    "item_key",
-    "question_id",
-    "question",
-    "reverse",
-    "value",
-)
-# Translators: CSV column headers; keep them one word (with underscores), as
-# scripts and spreadsheets read them.
-COLUMN_HEADERS = {
-    "programme": N_("programme"),
-    "pulse_id": N_("pulse_id"),
-    "pulse": N_("pulse"),
-    "session_date": N_("session_date"),
-    "status": N_("status"),
-    "responses": N_("responses"),
-    "dimension": N_("dimension"),
-    "group": N_("group"),
-    "n": N_("n"),
-    "mean": N_("mean"),
-    "sd": N_("sd"),
-    "ci95_low": N_("ci95_low"),
-    "ci95_high": N_("ci95_high"),
-    "respondent": N_("respondent"),
-    "item_key": N_("item_key"),
-    "question_id": N_("question_id"),
-    "question": N_("question"),
-    "reverse": N_("reverse"),
-    "value": N_("value"),
-}
-"""Each column's header, a msgid: the files follow the programme's language."""
-AGGREGATES_FILE = "aggregates.csv"
-ANSWERS_FILE = "answers.csv"
 # Figures are estimates with intervals; more decimals only add false precision.
 DECIMALS = 3
 # Spreadsheets run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RANDOM = random.SystemRandom()
 
 
@@ -128,7 +67,7 @@ class ExportOverview:
 
 @dataclass(frozen=True)
 class ProgrammeExport:
-    """The rows of both files, built once, written as CSV on demand."""
+    """The rows of both files (``rendering.csv_files`` writes them as CSV)."""
 
     programme_id: int
     programme_name: str
@@ -136,12 +75,6 @@ class ProgrammeExport:
     language: str = "en"
     aggregates: list[dict[str, object]] = field(default_factory=list)
     answers: list[dict[str, object]] = field(default_factory=list)
-
-    def aggregates_csv(self) -> str:
-        return to_csv(AGGREGATE_COLUMNS, self.aggregates, self.language)
-
-    def answers_csv(self) -> str:
-        return to_csv(ANSWER_COLUMNS, self.answers, self.language)
 
 
 def export_overview(store: Store, programme_id: int) -> ExportOverview:
@@ -183,27 +116,6 @@ def export_programme(store: Store, programme_id: int) -> ProgrammeExport:
     return export
 
 
-def write_export(store: Store, programme_id: int, out_dir: Path) -> list[Path]:
-    """Write ``aggregates.csv`` and ``answers.csv`` into ``out_dir`` (created if
-    missing). Each file is written whole or not at all."""
-    export = export_programme(store, programme_id)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as problem:
-        raise ExportError(f"Cannot create {out_dir}: {problem.strerror}.") from None
-    if not out_dir.is_dir():
-        raise ExportError(f"{out_dir} is not a directory.")
-    written = []
-    for file_name, text in (
-        (AGGREGATES_FILE, export.aggregates_csv()),
-        (ANSWERS_FILE, export.answers_csv()),
-    ):
-        path = out_dir / file_name
-        _write_atomically(path, text)
-        written.append(path)
-    return written
-
-
 def closed_pulses(store: Store, programme_id: int) -> list[ClosedPulse]:
     """Closed pulses in timeline order (session date, position, moment)."""
     with store.read() as db:
@@ -219,21 +131,6 @@ def closed_pulses(store: Store, programme_id: int) -> list[ClosedPulse]:
         ClosedPulse(pid, pulse_label(title, moment), day, status)
         for pid, title, moment, day, status in rows
     ]
-
-
-def to_csv(
-    columns: Sequence[str], rows: Iterable[dict[str, object]], language: str = "en"
-) -> str:
-    """CSV text with headers in ``language``; text cells that a spreadsheet
-    would run as a formula are prefixed with ``'``."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns))
-    writer.writerow(
-        {c: gettext_for(language, COLUMN_HEADERS.get(c, c)) for c in columns}
-    )
-    for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
-    return buffer.getvalue()
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -337,30 +234,3 @@ def _number(value: float) -> float | str:
     """Rounded; blank where there is no value (no interval when everyone
     gave the same answer)."""
     return "" if math.isnan(value) else round(value, DECIMALS)
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """UTF-8 with a byte-order mark, so spreadsheets read "·" and accents."""
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-        )
-    except OSError as problem:
-        raise ExportError(
-            f"Cannot write to {path.parent}: {problem.strerror}."
-        ) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as problem:
-        Path(temporary).unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {path}: {problem.strerror}.") from None

@@ -241,7 +241,8 @@ def close_pulses(store: Store, pulse_ids: Sequence[int]) -> int:
 
 _PULSE_SELECT = """
     SELECT p.id, p.code, p.status, p.moment, p.form, p.comment_prompt,
-           s.id, s.title, s.date, g.id, g.name, g.k
+           s.id AS session_id, s.title AS session_title, s.date AS session_date,
+           g.id AS programme_id, g.name AS programme_name, g.k
     FROM pulses p
     JOIN sessions s ON s.id = p.session_id
     JOIN programmes g ON g.id = s.programme_id
@@ -250,10 +251,10 @@ _PULSE_SELECT = """
 
 def pulse_by_id(store: Store, pulse_id: int) -> PulseInfo:
     with store.read() as db:
-        row = db.execute(_PULSE_SELECT + " WHERE p.id = ?", [pulse_id]).fetchone()
+        row = next(db.query(_PULSE_SELECT + " WHERE p.id = ?", [pulse_id]), None)
     if row is None:
         raise UnknownPulse("No pulse has that id.")
-    return PulseInfo(*row)
+    return PulseInfo(**row)
 
 
 def pulse_by_code(store: Store, typed_code: str) -> PulseInfo | None:
@@ -262,31 +263,35 @@ def pulse_by_code(store: Store, typed_code: str) -> PulseInfo | None:
     if code is None:
         return None
     with store.read() as db:
-        row = db.execute(_PULSE_SELECT + " WHERE p.code = ?", [code]).fetchone()
-    return PulseInfo(*row) if row else None
+        row = next(db.query(_PULSE_SELECT + " WHERE p.code = ?", [code]), None)
+    return PulseInfo(**row) if row else None
 
 
 def pulse_questions(store: Store, pulse_id: int) -> list[Question]:
     """The questions a pulse asks, in its order."""
     with store.read() as db:
-        rows = db.execute(
-            "SELECT q.id, q.dimension, q.text, q.reverse, q.text_cy "
-            "FROM pulse_questions pq "
-            "JOIN questions q ON q.id = pq.question_id "
-            "WHERE pq.pulse_id = ? ORDER BY pq.position",
-            [pulse_id],
-        ).fetchall()
-    return [Question(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+        rows = list(
+            db.query(
+                "SELECT q.id, q.dimension, q.text, q.reverse, q.text_cy "
+                "FROM pulse_questions pq "
+                "JOIN questions q ON q.id = pq.question_id "
+                "WHERE pq.pulse_id = ? ORDER BY pq.position",
+                [pulse_id],
+            )
+        )
+    return [Question(**{**r, "reverse": bool(r["reverse"])}) for r in rows]
 
 
 def programme_groups(store: Store, programme_id: int) -> list[Group]:
     with store.read() as db:
-        rows = db.execute(
-            "SELECT id, name, expected FROM groups WHERE programme_id = ? "
-            "ORDER BY position, id",
-            [programme_id],
-        ).fetchall()
-    return [Group(*row) for row in rows]
+        rows = list(
+            db.query(
+                "SELECT id, name, expected FROM groups WHERE programme_id = ? "
+                "ORDER BY position, id",
+                [programme_id],
+            )
+        )
+    return [Group(**row) for row in rows]
 
 
 def _programme_of_session(db: Database, session_id: int) -> int:
@@ -387,18 +392,24 @@ def list_programmes(store: Store) -> list[tuple[int, str]]:
 
 def get_programme(store: Store, programme_id: int) -> Programme:
     with store.read() as db:
-        row = db.execute(
-            "SELECT id, name, k, language FROM programmes WHERE id = ?",
-            [programme_id],
-        ).fetchone()
+        row = next(
+            db.query(
+                "SELECT id, name, k, language FROM programmes WHERE id = ?",
+                [programme_id],
+            ),
+            None,
+        )
         if row is None:
             raise ValueError("No programme has that id.")
-        groups = db.execute(
-            "SELECT id, name, expected FROM groups WHERE programme_id = ? "
-            "ORDER BY position, id",
-            [programme_id],
-        ).fetchall()
-    return Programme(row[0], row[1], row[2], [Group(*g) for g in groups], row[3])
+        groups = [
+            Group(**g)
+            for g in db.query(
+                "SELECT id, name, expected FROM groups WHERE programme_id = ? "
+                "ORDER BY position, id",
+                [programme_id],
+            )
+        ]
+    return Programme(**row, groups=groups)
 
 
 def set_programme_language(store: Store, programme_id: int, language: str) -> None:
@@ -517,23 +528,27 @@ def save_group(
 def timeline(store: Store, programme_id: int) -> list[SessionRow]:
     """Sessions in timeline order (date, then position), each with its pulses."""
     with store.read() as db:
-        sessions = db.execute(
-            "SELECT id, title, kind, date, position FROM sessions "
-            "WHERE programme_id = ? ORDER BY date IS NULL, date, position, id",
-            [programme_id],
-        ).fetchall()
-        pulses = db.execute(
-            "SELECT p.session_id, p.id, p.moment, p.form, p.code, p.status, "
-            "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
-            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
-            "WHERE s.programme_id = ? "
-            f"ORDER BY {MOMENT_ORDER}, p.id",
-            [programme_id],
-        ).fetchall()
+        sessions = list(
+            db.query(
+                "SELECT id, title, kind, date, position FROM sessions "
+                "WHERE programme_id = ? ORDER BY date IS NULL, date, position, id",
+                [programme_id],
+            )
+        )
+        pulses = list(
+            db.query(
+                "SELECT p.session_id, p.id, p.moment, p.form, p.code, p.status, "
+                "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
+                "AS responses FROM pulses p JOIN sessions s ON s.id = p.session_id "
+                f"WHERE s.programme_id = ? ORDER BY {MOMENT_ORDER}, p.id",
+                [programme_id],
+            )
+        )
     by_session: dict[int, list[PulseRow]] = {}
-    for session_id, *rest in pulses:
-        by_session.setdefault(session_id, []).append(PulseRow(*rest))
-    return [SessionRow(*s, by_session.get(s[0], [])) for s in sessions]
+    for pulse in pulses:
+        session_id = pulse.pop("session_id")
+        by_session.setdefault(session_id, []).append(PulseRow(**pulse))
+    return [SessionRow(**s, pulses=by_session.get(s["id"], [])) for s in sessions]
 
 
 def update_session(
@@ -582,15 +597,19 @@ def delete_session(store: Store, session_id: int) -> None:
 
 def programme_questions(store: Store, programme_id: int) -> list[QuestionRow]:
     with store.read() as db:
-        rows = db.execute(
-            "SELECT q.id, q.dimension, q.text, q.reverse, q.position, q.retired, "
-            "(SELECT coalesce(sum(i.n), 0) FROM item_stats i "
-            "WHERE i.question_id = q.id), q.text_cy "
-            "FROM questions q WHERE q.programme_id = ? ORDER BY q.position, q.id",
-            [programme_id],
-        ).fetchall()
+        rows = list(
+            db.query(
+                "SELECT q.id, q.dimension, q.text, q.reverse, q.position, q.retired, "
+                "(SELECT coalesce(sum(i.n), 0) FROM item_stats i "
+                "WHERE i.question_id = q.id) AS answered, q.text_cy "
+                "FROM questions q WHERE q.programme_id = ? ORDER BY q.position, q.id",
+                [programme_id],
+            )
+        )
     return [
-        QuestionRow(r[0], r[1], r[2], bool(r[3]), r[4], bool(r[5]), r[6], r[7])
+        QuestionRow(
+            **r | {"reverse": bool(r["reverse"]), "retired": bool(r["retired"])}
+        )
         for r in rows
     ]
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from rendering import csv_files
 from storage import export, programmes, responses, results
 from storage.__main__ import main
 from storage.db import Store, open_store
@@ -42,8 +43,8 @@ def check_export(store: Store, programme_id: int) -> None:
     """Every rule the export promises, checked against the database."""
     made = export.export_programme(store, programme_id)
     k = made.k
-    aggregates = rows(made.aggregates_csv())
-    answers = rows(made.answers_csv())
+    aggregates = rows(csv_files.aggregates_csv(made))
+    answers = rows(csv_files.answers_csv(made))
     with store.read() as db:
         status = dict(
             db.execute(
@@ -152,12 +153,12 @@ def test_answers_carry_no_stored_ids_and_no_comments(store: Store):
         )
     programmes.close_pulse(store, pulse.pulse.id)
     made = export.export_programme(store, pulse.programme_id)
-    text = made.answers_csv() + made.aggregates_csv()
+    text = csv_files.answers_csv(made) + csv_files.aggregates_csv(made)
     with store.read() as db:
         ids = [r[0] for r in db.execute("SELECT id FROM responses")]
     assert ids and not any(i in text for i in ids)
     assert "secret remark" not in text
-    assert "response" not in rows(made.answers_csv())[0]
+    assert "response" not in rows(csv_files.answers_csv(made))[0]
 
 
 def test_respondent_numbers_are_fresh_per_pulse_and_per_export(store: Store):
@@ -170,7 +171,9 @@ def test_respondent_numbers_are_fresh_per_pulse_and_per_export(store: Store):
     programmes.close_pulse(store, pulse.pulse.id)
 
     def numbering() -> tuple[int, ...]:
-        answers = rows(export.export_programme(store, pulse.programme_id).answers_csv())
+        answers = rows(
+            csv_files.answers_csv(export.export_programme(store, pulse.programme_id))
+        )
         by_number = {int(r["respondent"]): int(r["value"]) for r in answers}
         return tuple(by_number[n] for n in sorted(by_number))
 
@@ -193,7 +196,7 @@ def test_a_small_group_is_blanked_with_its_complement(store: Store):
 
     made = export.export_programme(store, pulse.programme_id)
     labels = Counter(
-        (r["respondent"], r["group"]) for r in rows(made.answers_csv())
+        (r["respondent"], r["group"]) for r in rows(csv_files.answers_csv(made))
     ).keys()
     shown = Counter(group for _, group in labels)
     # One of the two groups of six is shown (decided once, by group id), the
@@ -220,11 +223,11 @@ def test_spreadsheet_formulas_in_names_are_neutralised(store: Store):
     submit_all(store, pulse.id, group.id, {q.id: 4 for q in questions}, 3)
     programmes.close_pulse(store, pulse.id)
     made = export.export_programme(store, programme_id)
-    for text in (made.aggregates_csv(), made.answers_csv()):
+    for text in (csv_files.aggregates_csv(made), csv_files.answers_csv(made)):
         for row in rows(text):
             for value in row.values():
                 assert not value.startswith(("=", "+", "-", "@"))
-    assert rows(made.aggregates_csv())[0]["programme"] == "'=cmd|' /C calc'!A0"
+    assert rows(csv_files.aggregates_csv(made))[0]["programme"] == "'=cmd|' /C calc'!A0"
 
 
 def test_unknown_programme_is_refused(store: Store):

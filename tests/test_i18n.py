@@ -17,6 +17,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
+from rendering import csv_files
 from storage import actions, export, programmes, responses, tickets
 from storage.db import Store, open_store
 from storage.demo import build_demo
@@ -391,13 +392,17 @@ def test_csv_headers_and_app_words_follow_the_programme_language(
     programmes.close_pulse(store, live.pulse.id)
 
     english = export.export_programme(store, live.programme_id)
-    assert english.aggregates_csv().splitlines()[0].startswith("programme,pulse_id,")
-    assert english.answers_csv().splitlines()[0].startswith("pulse_id,pulse,")
+    assert (
+        csv_files.aggregates_csv(english)
+        .splitlines()[0]
+        .startswith("programme,pulse_id,")
+    )
+    assert csv_files.answers_csv(english).splitlines()[0].startswith("pulse_id,pulse,")
 
     programmes.set_programme_language(store, live.programme_id, "cy")
     welsh = export.export_programme(store, live.programme_id)
-    aggregates = list(csv.DictReader(io.StringIO(welsh.aggregates_csv())))
-    answers = list(csv.DictReader(io.StringIO(welsh.answers_csv())))
+    aggregates = list(csv.DictReader(io.StringIO(csv_files.aggregates_csv(welsh))))
+    answers = list(csv.DictReader(io.StringIO(csv_files.answers_csv(welsh))))
     assert list(aggregates[0])[:3] == ["rhaglen", "id_arolwg", "arolwg"]
     assert "cwestiwn" in answers[0] and "gwerth" in answers[0]
     assert {row["grŵp"] for row in aggregates} == {"Pawb"}

@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from rendering import report
+from rendering import csv_files, report
 from storage import actions, aggregates, backup, export, programmes, retention
 from storage.db import Store
 
@@ -35,9 +35,9 @@ def export_section(store: Store, programme_id: int) -> None:
     left.download_button(
         "Aggregates (means, intervals)",
         data=lambda: _csv_bytes(
-            export.export_programme(store, programme_id).aggregates_csv()
+            csv_files.aggregates_csv(export.export_programme(store, programme_id))
         ),
-        file_name=f"programme-{programme_id}-{export.AGGREGATES_FILE}",
+        file_name=f"programme-{programme_id}-{csv_files.AGGREGATES_FILE}",
         mime="text/csv",
         icon=":material/table_chart:",
         on_click="ignore",
@@ -46,9 +46,9 @@ def export_section(store: Store, programme_id: int) -> None:
     right.download_button(
         "Item-level answers (shuffled)",
         data=lambda: _csv_bytes(
-            export.export_programme(store, programme_id).answers_csv()
+            csv_files.answers_csv(export.export_programme(store, programme_id))
         ),
-        file_name=f"programme-{programme_id}-{export.ANSWERS_FILE}",
+        file_name=f"programme-{programme_id}-{csv_files.ANSWERS_FILE}",
         mime="text/csv",
         icon=":material/list:",
         on_click="ignore",
