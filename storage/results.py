@@ -18,7 +18,6 @@ the facilitator is told how many and why.
 from __future__ import annotations
 
 import json
-import random
 
 from sqlite_utils import Database
 
@@ -259,7 +258,6 @@ def _pulse_results(db: Database, pulse_id: int, counts: RoomCounts) -> PulseResu
         held_out=counts.pending,
         figures=released_figures(sums, names, k),
         distribution=_distribution(db, pulse_id, k),
-        comments=_comments(db, pulse_id) if counts.status == "closed" else [],
     )
 
 
@@ -283,17 +281,6 @@ def _distribution(db: Database, pulse_id: int, k: int) -> list[LevelCount]:
         for dimension, level, count in sorted(rows)
         if may_show(responses.get(dimension, 0), k)
     ]
-
-
-def _comments(db: Database, pulse_id: int) -> list[str]:
-    texts = [
-        t
-        for (t,) in db.execute(
-            "SELECT text FROM comments WHERE pulse_id = ?", [pulse_id]
-        )
-    ]
-    random.SystemRandom().shuffle(texts)
-    return texts
 
 
 __all__ = [

@@ -40,14 +40,14 @@ class LevelCount:
 class PulseResults:
     """What may be shown about a pulse: figures over its released responses;
     empty lists where the rules hide them. ``held_out`` responses are counted
-    but not yet (or, once closed, never) in any figure."""
+    but not yet (or, once closed, never) in any figure. Comments are not here:
+    they reach anyone only through review (``storage.comments``)."""
 
     n: int
     k: int
     held_out: int = 0
     figures: list[Figure] = field(default_factory=list)
     distribution: list[LevelCount] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
 
     @property
     def shown(self) -> bool:
@@ -65,7 +65,6 @@ class PulseResults:
             held_out=raw.get("held_out", 0),
             figures=[Figure(**f) for f in raw["figures"]],
             distribution=[LevelCount(**d) for d in raw["distribution"]],
-            comments=list(raw["comments"]),
         )
 
 

@@ -26,7 +26,7 @@ def test_nothing_is_shown_below_k_not_even_comments(open_pulse: OpenPulse) -> No
     shown = results.pulse_results(open_pulse.store, open_pulse.pulse.id)
     assert shown.n == 0 and shown.held_out == 4
     assert not shown.shown
-    assert shown.figures == shown.distribution == shown.comments == []
+    assert shown.figures == shown.distribution == []
 
 
 def test_figures_for_everyone_and_safe_groups(open_pulse: OpenPulse) -> None:
@@ -42,7 +42,6 @@ def test_figures_for_everyone_and_safe_groups(open_pulse: OpenPulse) -> None:
     assert safety["Education"].mean == 4.0  # mean of 2..6
     assert safety["Everyone"].n == 10
     assert safety["Everyone"].low < safety["Everyone"].mean < safety["Everyone"].high
-    assert shown.comments == ["ok"] * 5
     levels = [d for d in shown.distribution if d.dimension == "purpose"]
     assert sum(d.count for d in levels) == 10 * 3  # three purpose items each
 
@@ -165,5 +164,5 @@ def test_no_figure_ever_describes_fewer_than_k(
         assert remainder == 0 or remainder >= k
     assert all(d.n >= k for d in shown.distribution)
     if shown.n < k:
-        assert shown.comments == []
+        assert not shown.figures
     store.close()
