@@ -56,6 +56,7 @@ from benchmarks.servers import (
     db_snapshot,
     free_port,
     proc_cpu_s,
+    self_cpu_s,
 )
 from serving.caddy import AFFINITY_COOKIE
 
@@ -242,11 +243,13 @@ def measure(name: str, work: Path, paths: list[str], args) -> dict:
         before_db = db_snapshot(stack.db, pulse_id) if stack.db else None
         load_before = os.getloadavg()
         cpu0 = stack.cpu()
+        gen0 = self_cpu_s()
         kill_at = args.kill_worker_at if name == "served" else None
         records, span = asyncio.run(
             run_phones(stack, scenario, paths, args.phones, args.rate, args, kill_at)
         )
         cpu1 = stack.cpu()
+        cpu0["generator"], cpu1["generator"] = gen0, self_cpu_s()
         load_after = os.getloadavg()
         after_db = db_snapshot(stack.db, pulse_id) if stack.db else None
     finally:
@@ -262,6 +265,10 @@ def _arrival_rate(arrivals: list[float]) -> float | None:
     return (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
 
 
+def _mean_kb(values: list[int]) -> float:
+    return sum(values) / max(1, len(values)) / 1024
+
+
 def _per_phone(cpu0: dict, cpu1: dict, kind: str, n: int) -> float:
     return 1000 * (cpu1[kind] - cpu0[kind]) / n
 
@@ -269,6 +276,7 @@ def _per_phone(cpu0: dict, cpu1: dict, kind: str, n: int) -> float:
 def summarise(name, records, span, cpu0, cpu1, before, after, loads) -> dict:
     n = len(records)
     acked = [r for r in records if r["acknowledged"]]
+    loaded = [r for r in records if r["page_ready_s"] is not None] or records
     errors: dict[str, int] = {}
     for r in records:
         if r["error"]:
@@ -282,12 +290,12 @@ def summarise(name, records, span, cpu0, cpu1, before, after, loads) -> dict:
         "arrival_rate": _arrival_rate([r["arrived"] for r in records]),
         "page_ready_ms": dist_ms([r["page_ready_s"] for r in records]),
         "thank_you_ms": dist_ms([r["thank_you_s"] for r in records]),
-        "http_kb_per_phone": sum(r["http_bytes"] for r in records) / n / 1024,
+        # Over the phones whose page load finished (a timed-out one is partial).
+        "http_kb_per_phone": _mean_kb([r["http_bytes"] for r in loaded]),
         "ws_kb_per_phone": sum(r["ws_bytes"] for r in records) / n / 1024,
-        "streamlit_cpu_ms_per_phone": 1000
-        * (cpu1["streamlit"] - cpu0["streamlit"])
-        / n,
-        "caddy_cpu_ms_per_phone": 1000 * (cpu1["caddy"] - cpu0["caddy"]) / n,
+        "streamlit_cpu_ms_per_phone": _per_phone(cpu0, cpu1, "streamlit", n),
+        "caddy_cpu_ms_per_phone": _per_phone(cpu0, cpu1, "caddy", n),
+        "generator_cpu_pct": 100 * (cpu1["generator"] - cpu0["generator"]) / span,
         "load_average_before_after": [round(loads[0][0], 2), round(loads[1][0], 2)],
         "http_failures": sum(len(r["http_failures"]) for r in records),
     }
@@ -330,6 +338,7 @@ ROWS = [
     ("websocket KB / phone", lambda r: fmt(r["ws_kb_per_phone"])),
     ("Streamlit CPU ms / phone", lambda r: fmt(r["streamlit_cpu_ms_per_phone"])),
     ("Caddy CPU ms / phone", lambda r: fmt(r["caddy_cpu_ms_per_phone"])),
+    ("load generator CPU, % of a core", lambda r: fmt(r["generator_cpu_pct"])),
     (
         "load average before / after",
         lambda r: "{} / {}".format(*r["load_average_before_after"]),
@@ -412,11 +421,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--kill-worker-at", type=float, default=None)
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per phase")
+    p.add_argument(
+        "--think-seconds",
+        type=float,
+        default=0.0,
+        help="each phone reads for about this long before submitting (its "
+        "session stays open: what --kill-worker-at needs to hit)",
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
     # What loadgen.participant expects of a run's settings.
-    args.think_seconds, args.no_http, args.shared_cookie = 0.0, True, None
+    args.no_http, args.shared_cookie = True, None
     args.ws_compression = True
     paths = load_recording()
     results: dict[str, dict] = {}
@@ -430,9 +446,9 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             results[name] = measure(name, work, paths, args)
-    print_report(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+    print_report(results)
     return 0
 
 
