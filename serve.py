@@ -33,6 +33,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from types import FrameType
@@ -144,6 +145,20 @@ def banner(base: address.JoinBase, codes: list[str], args: argparse.Namespace) -
     say(f"Serving with {args.workers} Streamlit worker(s) behind Caddy. Ctrl-C stops.")
 
 
+def _warm_up_when_healthy(child: Child, port: int) -> None:
+    """A restarted worker is fresh again: run the app once in it, in the
+    background, as at start (see ``serving.warmup``)."""
+
+    def run() -> None:
+        try:
+            wait_healthy([(child, port)], START_TIMEOUT_S, HEALTH_PATH)
+            warm_up([port])
+        except RuntimeError:
+            pass  # it died again: the supervisor restarts it and says so
+
+    threading.Thread(target=run, name=f"warm-up {port}", daemon=True).start()
+
+
 class _Stop(Exception):
     pass
 
@@ -228,8 +243,11 @@ def main(argv: list[str] | None = None) -> int:
         base = address.join_base(served_port, env)
         banner(base, codes, args)
         say(f"Logs: {log_dir}")
+        port_of = dict(zip(map(id, workers), ports, strict=True))
         while True:
-            supervisor.check()
+            for child in supervisor.check():
+                if serving_pulse and id(child) in port_of:
+                    _warm_up_when_healthy(child, port_of[id(child)])
             time.sleep(0.5)
     except _Stop as stop:
         say(f"\nStopping ({signal.Signals(stop.args[0]).name}) ...")
