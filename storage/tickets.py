@@ -68,18 +68,25 @@ def issue_tickets(store: Store, pulse_id: int, count: int) -> list[str]:
         raise ValueError(
             f"Print between 1 and {MAX_TICKETS_PER_SHEET} tickets at a time."
         )
-    issued: list[str] = []
+    issued: dict[str, str] = {}  # hash -> ticket, in the sheet's order
     with store.write() as db:
         key = _ticket_key(db, pulse_id, create=True)
         while len(issued) < count:
             ticket = codes.new_ticket()
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO tickets (pulse_id, hash) VALUES (?, ?)",
-                [pulse_id, codes.ticket_hash(key, pulse_id, ticket)],
-            )
-            if cursor.rowcount:
-                issued.append(ticket)
-    return issued
+            hashed = codes.ticket_hash(key, pulse_id, ticket)
+            taken = db.execute(
+                "SELECT 1 FROM tickets WHERE pulse_id = ? AND hash = ?",
+                [pulse_id, hashed],
+            ).fetchone()
+            if not taken:
+                issued[hashed] = ticket
+        # Written in key order, so where a row sits in the file says nothing
+        # about where its card sits on the sheet.
+        db.conn.executemany(
+            "INSERT INTO tickets (pulse_id, hash) VALUES (?, ?)",
+            [(pulse_id, hashed) for hashed in sorted(issued)],
+        )
+    return list(issued.values())
 
 
 def ticket_counts(store: Store, pulse_id: int) -> TicketCounts:

@@ -3,12 +3,14 @@ and nothing links a card to its answers."""
 
 from __future__ import annotations
 
+import random
 import threading
 from pathlib import Path
 
 import pytest
 
 from storage import programmes, responses, tickets
+from survey import codes
 from survey.answers import TicketRejected
 from survey.codes import spaced_ticket
 from tests.conftest import OpenPulse, row_counts
@@ -126,3 +128,28 @@ def test_without_tickets_a_ticket_is_not_needed(open_pulse: OpenPulse) -> None:
 def test_sheet_size_is_bounded(open_pulse: OpenPulse, count: object) -> None:
     with pytest.raises(ValueError, match="between 1 and 500"):
         tickets.issue_tickets(open_pulse.store, open_pulse.pulse.id, count)  # type: ignore[arg-type]
+
+
+def test_using_a_ticket_leaves_its_row_where_it_was(ticketed: OpenPulse) -> None:
+    """A used ticket's row is rewritten in place (the flag is the same size), so
+    cell offsets do not record the order tickets were used in; rows were
+    written in key order at issue, unrelated to the cards' order on the sheet."""
+    store, pulse_id = ticketed.store, ticketed.pulse.id
+    issued = tickets.issue_tickets(store, pulse_id, 60)
+    with store.read() as db:
+        key = db.execute(
+            "SELECT ticket_key FROM programmes WHERE id = ?", [ticketed.programme_id]
+        ).fetchone()[0]
+    hashes = [codes.ticket_hash(key, pulse_id, t).encode() for t in issued]
+
+    def offsets() -> list[int]:
+        with store.read() as db:  # everything into the main file
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = Path(store.path).read_bytes()
+        return [raw.find(h) for h in hashes]
+
+    before = offsets()
+    assert all(o > 0 for o in before)
+    for ticket in random.Random(7).sample(issued, 30):
+        submit(ticketed, ticket=ticket)
+    assert offsets() == before  # used in place: no trace of the order of use
