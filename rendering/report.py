@@ -11,26 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-import jinja2
 import pandas as pd
 from babel.dates import format_date
 from markupsafe import Markup
 
 from rendering import charts
 from rendering.charts.programme import trend_chart_specs
+from rendering.html import TEMPLATES
 from survey import findings
 from survey.actions import Action, markers, what_followed
 from survey.i18n import translations
 from survey.trends import ProgrammeTrends
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass(frozen=True)
@@ -61,7 +53,7 @@ def render(inputs: ReportInputs, today: date | None = None) -> str:
     }
     if not result.figures.empty:
         context |= _figures(result, markers(inputs.actions, result.pulses))
-    return _TEMPLATES.get_template("report.html").render(context)
+    return TEMPLATES.get_template("report.html").render(context)
 
 
 def _figures(result: ProgrammeTrends, marks: pd.DataFrame) -> dict[str, object]:

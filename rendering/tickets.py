@@ -10,20 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
 import segno
 from markupsafe import Markup
 
+from rendering.html import TEMPLATES
 from survey.codes import spaced_ticket
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ def ticket_sheet(
         Card(_qr_svg(ticket_link(join_url, ticket)), spaced_ticket(ticket))
         for ticket in tickets
     ]
-    return _TEMPLATES.get_template("tickets.html").render(
+    return TEMPLATES.get_template("tickets.html").render(
         programme=programme,
         session=session,
         code=code,

@@ -152,6 +152,23 @@ def referrers(db: Database, table: str) -> list[tuple[str, list[str], list[str]]
     return found
 
 
+def pulse_programme(db: Database, pulse_id: int) -> dict:
+    """The programme row a pulse belongs to, with the pulse's ``status``;
+    ``ValueError`` when no pulse has that id."""
+    row = next(
+        db.query(
+            "SELECT g.*, p.status FROM pulses p "
+            "JOIN sessions s ON s.id = p.session_id "
+            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
+            [pulse_id],
+        ),
+        None,
+    )
+    if row is None:
+        raise ValueError("No pulse has that id.")
+    return row
+
+
 def open_store(path: Path | str | None = None) -> Store:
     """The configured, migrated store at ``path`` (default: ``database_path()``)."""
     return Store(path if path is not None else database_path())

@@ -21,7 +21,7 @@ import json
 
 from sqlite_utils import Database
 
-from storage.db import Store
+from storage.db import Store, pulse_programme
 from survey.disclosure import Pending, Release, may_show, release_batch
 from survey.figures import (
     Figure,
@@ -177,26 +177,12 @@ def _pending(db: Database, pulse_id: int) -> list[Pending]:
 
 
 def _k_of(db: Database, pulse_id: int) -> int:
-    row = db.execute(
-        "SELECT g.k FROM pulses p JOIN sessions s ON s.id = p.session_id "
-        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-        [pulse_id],
-    ).fetchone()
-    if row is None:
-        raise ValueError("No pulse has that id.")
-    return int(row[0])
+    return int(pulse_programme(db, pulse_id)["k"])
 
 
 def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
-    row = db.execute(
-        "SELECT g.k, p.status, g.id FROM pulses p "
-        "JOIN sessions s ON s.id = p.session_id "
-        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-        [pulse_id],
-    ).fetchone()
-    if row is None:
-        raise ValueError("No pulse has that id.")
-    k, status, programme_id = row
+    programme = pulse_programme(db, pulse_id)
+    k, status, programme_id = programme["k"], programme["status"], programme["id"]
     total, released = db.execute(
         "SELECT count(*), coalesce(sum(released), 0) FROM responses WHERE pulse_id = ?",
         [pulse_id],

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storage.db import Store
+from storage.db import Store, pulse_programme
 from survey import codes
 from survey.answers import TicketRejected
 from survey.i18n import N_
@@ -139,15 +139,8 @@ def _problem(
 
 
 def _ticket_key(db: Database, pulse_id: int, *, create: bool) -> str | None:
-    row = db.execute(
-        "SELECT g.id, g.ticket_key FROM pulses p "
-        "JOIN sessions s ON s.id = p.session_id "
-        "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-        [pulse_id],
-    ).fetchone()
-    if row is None:
-        raise ValueError("No pulse has that id.")
-    programme_id, key = row
+    programme = pulse_programme(db, pulse_id)
+    programme_id, key = programme["id"], programme["ticket_key"]
     if key is None and create:
         key = codes.new_ticket_key()
         db.execute(

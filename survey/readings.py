@@ -113,6 +113,22 @@ class Reading:
     first_id: int = -1
     later_id: int = -1
 
+    @classmethod
+    def of_contrast(
+        cls, contrast: Contrast, p_holm: float, family: int, **fields: object
+    ) -> Reading:
+        """A reading about one contrast: its estimate, interval and p (raw and
+        Holm-adjusted over the ``family`` read together), and ``fields``."""
+        return cls(
+            estimate=contrast.estimate,
+            low=contrast.low,
+            high=contrast.high,
+            p=contrast.p,
+            p_holm=p_holm,
+            family=family,
+            **fields,  # type: ignore[arg-type]
+        )
+
     def to_json(self) -> dict:
         out = asdict(self)
         return {
@@ -411,19 +427,16 @@ def change_readings(
             f"Compared because: {pair.why}{_weighting(group, pair.groups)}."
         )
         readings.append(
-            Reading(
+            Reading.of_contrast(
+                c,
+                p_holm,
+                len(raw),
                 kind="change",
                 dimension=dimension,
                 group=group,
                 claim=claim,
                 text=text,
                 compared=compared,
-                estimate=c.estimate,
-                low=c.low,
-                high=c.high,
-                p=c.p,
-                p_holm=p_holm,
-                family=len(raw),
                 size=size,
                 first=pair.first.label,
                 later=pair.later.label,
@@ -487,19 +500,16 @@ def gap_readings(
             f"Compared because: {pair.why}."
         )
         readings.append(
-            Reading(
+            Reading.of_contrast(
+                change,
+                p_holm,
+                len(raw),
                 kind="gap",
                 dimension=dimension,
                 group=f"{group_a} − {group_b}",
                 claim=claim,
                 text=text,
                 compared=f"{pair.first.label} → {pair.later.label} ({pair.target})",
-                estimate=change.estimate,
-                low=change.low,
-                high=change.high,
-                p=change.p,
-                p_holm=p_holm,
-                family=len(raw),
                 first=pair.first.label,
                 later=pair.later.label,
                 mean_first=first.estimate,
@@ -651,19 +661,16 @@ def trend_readings(
             "its largest pulse."
         )
         readings.append(
-            Reading(
+            Reading.of_contrast(
+                c,
+                p_holm,
+                len(raw),
                 kind="trend",
                 dimension=dimension,
                 group=EVERYONE,
                 claim=claim,
                 text=text,
                 compared=f"{name_a} → {name_b}",
-                estimate=c.estimate,
-                low=c.low,
-                high=c.high,
-                p=c.p,
-                p_holm=p_holm,
-                family=len(raw),
                 first=name_a,
                 later=name_b,
                 mean_first=mean_a,

@@ -220,15 +220,23 @@ def cronbach_alpha(items: ArrayLike, confidence: float = 0.95) -> CronbachAlpha:
     _check_confidence(confidence)
     x = _complete_rows(items)
     n, k = x.shape
+    undefined = _alpha_undefined(n, k, confidence)
+    if undefined is not None:
+        return undefined
+    return cronbach_alpha_from_variances(
+        np.var(x, axis=0, ddof=1), float(np.var(x.sum(axis=1), ddof=1)), n, confidence
+    )
+
+
+def _alpha_undefined(n: int, k: int, confidence: float) -> CronbachAlpha | None:
+    """Alpha with the reason it cannot be computed, or None when it can."""
     if k < 2:
         return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, "fewer than 2 items")
     if n == 0:
         return CronbachAlpha(NAN, NAN, NAN, 0, k, confidence, NO_RESPONSES)
     if n < 2:
         return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, TOO_FEW)
-    return cronbach_alpha_from_variances(
-        np.var(x, axis=0, ddof=1), float(np.var(x.sum(axis=1), ddof=1)), n, confidence
-    )
+    return None
 
 
 def cronbach_alpha_from_variances(
@@ -243,12 +251,9 @@ def cronbach_alpha_from_variances(
     _check_confidence(confidence)
     variances = np.asarray(item_variances, dtype=float)
     k = int(variances.size)
-    if k < 2:
-        return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, "fewer than 2 items")
-    if n == 0:
-        return CronbachAlpha(NAN, NAN, NAN, 0, k, confidence, NO_RESPONSES)
-    if n < 2:
-        return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, TOO_FEW)
+    undefined = _alpha_undefined(n, k, confidence)
+    if undefined is not None:
+        return undefined
     if not total_variance > 0.0:
         return CronbachAlpha(NAN, NAN, NAN, n, k, confidence, NO_VARIATION)
     alpha = k / (k - 1) * (1.0 - float(variances.sum()) / total_variance)
