@@ -209,6 +209,15 @@ def _title(text: str, subtitle: Sequence[str]) -> alt.Title:
     return alt.Title(text=text, subtitle=list(subtitle), anchor="start")
 
 
+# Axis and legend labels and titles: the same size and colour everywhere.
+_LABEL_TEXT = {
+    "labelFontSize": FONT_SIZE,
+    "titleFontSize": FONT_SIZE + 1,
+    "labelColor": TEXT_COLOUR,
+    "titleColor": TEXT_COLOUR,
+}
+
+
 def _configure(chart: Any) -> Any:
     """Projector-friendly type sizes and quiet gridlines (top-level only).
 
@@ -229,20 +238,14 @@ def _configure(chart: Any) -> Any:
             anchor="start",
         )
         .configure_axis(
-            labelFontSize=FONT_SIZE,
-            titleFontSize=FONT_SIZE + 1,
-            labelColor=TEXT_COLOUR,
-            titleColor=TEXT_COLOUR,
+            **_LABEL_TEXT,
             titleFontWeight="bold",
             gridColor="#E4E4E4",
             domainColor="#888888",
             tickColor="#888888",
         )
         .configure_legend(
-            labelFontSize=FONT_SIZE,
-            titleFontSize=FONT_SIZE + 1,
-            labelColor=TEXT_COLOUR,
-            titleColor=TEXT_COLOUR,
+            **_LABEL_TEXT,
             symbolSize=180,
             symbolOpacity=1,
             labelLimit=320,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
@@ -111,10 +112,7 @@ def trend_chart(
             )
             for d in dimensions
         ]
-        chart = alt.vconcat(*panels, spacing=36).properties(
-            title=_title(title, subtitle)
-        )
-        return _configure(chart.resolve_scale(color="shared"))
+        return _stacked(panels, title, subtitle)
     if dimension_label is None and len(dimensions) == 1:
         title = f"{dimensions[0]}: how it changed"
     panel = _trend_panel(
@@ -428,10 +426,7 @@ def agreement_chart(
             )
             for d in dimensions
         ]
-        chart = alt.vconcat(*panels, spacing=36).properties(
-            title=_title(title, subtitle)
-        )
-        return _configure(chart.resolve_scale(color="shared"))
+        return _stacked(panels, title, subtitle)
     if dimension_label is None:
         title = f"{dimensions[0]}: are we on the same page?"
     panel = _agreement_panel(
@@ -519,3 +514,9 @@ def _agreement_panel(
 
 
 # ---------------------------------------------------------------- export
+
+
+def _stacked(panels: list[Any], title: str, subtitle: Sequence[str]) -> Any:
+    """One panel per dimension, one above the other, sharing group colours."""
+    chart = alt.vconcat(*panels, spacing=36).properties(title=_title(title, subtitle))
+    return _configure(chart.resolve_scale(color="shared"))
