@@ -206,7 +206,7 @@ def test_refusals_are_shown_in_the_participants_language() -> None:
     )
     assert str(rejected) == "Comments can be at most 1000 characters."
     assert rejected.translated(translations("cy").gettext) == (
-        "Gall sylwadau fod yn 1000 nod ar y mwyaf."
+        "Gall sylw fod hyd at 1000 nod o hyd."
     )
 
 
