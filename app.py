@@ -8,6 +8,7 @@ Participants land on the join page (the default page, so a join link is
 import streamlit as st
 
 from ui.i18n import settle_language
+from ui.pickers import chosen_params
 from ui.resources import shared_store
 from ui.session_cap import admit_session
 
@@ -60,7 +61,10 @@ st.set_page_config(
 settle_language(fixed=None if is_participant else "en")
 admit_session()
 if not is_participant:
+    # Every link carries the chosen programme (and pulse): a page switch, a
+    # reload or a new tab opens the same programme (ui/pickers.py).
+    params = chosen_params()
     with st.sidebar:
         for link in facilitator:
-            st.page_link(link)
+            st.page_link(link, query_params=params)
 page.run()

@@ -2,28 +2,32 @@
 
 The passphrase comes from ``PULSE_FACILITATOR_PASSWORD`` or the secret
 ``facilitator_password`` when either is set; otherwise one is generated on the
-first run and handed back once, for the caller to print on the terminal. The
-database holds only ``scrypt$n$r$p$salt_hex$hash_hex`` in the ``settings``
-table; no plaintext is stored or logged anywhere.
+first run and handed back once, for the caller to write to an owner-only file
+(never to stdout or a log). The database holds only
+``scrypt$n$r$p$salt_hex$hash_hex`` in the ``settings`` table.
 
-Failed sign-ins are rate-limited per database, for the whole process: after
-``FREE_FAILURES`` wrong passphrases each further try must wait
-``FIRST_WAIT_S``, doubling with every failure up to ``MAX_WAIT_S``. The
-limiter lives in memory, not in the database:
+Failed sign-ins can never lock the facilitator out (DESIGN.md promise 7):
 
-- every browser session shares it (it is keyed by the database file, not by
-  the session or the ``Store`` object), so opening new sessions resets nothing;
-- it uses a monotonic clock, so changing the wall clock does not shorten a wait;
-- a failed try costs no disk write, and the limiter's own lock (held while
-  checking a passphrase) serialises sign-ins without ever blocking the
-  participants' writes, which take the store's lock;
-- tries are checked one at a time, so a burst of parallel tries cannot slip
-  past the count, and a locked-out try is refused before any hashing, so
-  hammering the form cannot burn CPU or memory.
+- **Back-off is per client.** A client is a random id the browser keeps (or,
+  without one, its browser session); after ``FREE_FAILURES`` wrong passphrases
+  *that client* must wait ``FIRST_WAIT_S``, doubling up to ``MAX_WAIT_S``. A
+  venue's Wi-Fi puts every phone behind one address, so nothing is keyed on
+  the IP address: a participant's five wrong guesses pause only their own
+  browser, never the facilitator's.
+- **Everyone else only ever waits, never gets refused.** When many failures
+  arrive from everywhere (more than ``GLOBAL_FREE_FAILURES`` within
+  ``GLOBAL_WINDOW_S``, e.g. someone rotating client ids), each check is slowed
+  by ``GLOBAL_DELAY_S`` — the right passphrase still signs in.
+- **The state is in the database** (``storage.sessions``), so every worker
+  process serving the same file counts the same failures; a restart or a new
+  browser session resets nothing. Times are wall-clock Unix seconds, the one
+  clock all processes share.
+- Checks in one process run one at a time (the scrypt hash takes 128 MiB), and
+  a client that is paused is refused before any hashing, so hammering the form
+  burns neither CPU nor memory.
 
-A server restart clears it; restarting needs access to the server, which is
-more than the passphrase protects. Several server processes on one database
-would each count on their own (the deployment is one process).
+Signed-in browsers keep a random session token (``access.tokens``), so a
+facilitator who is signed in is not affected by sign-in attempts at all.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from access.passphrase import (
     hash_passphrase,
     verify_passphrase,
 )
-from storage import settings
+from storage import sessions, settings
 from storage.db import Store
 
 ENV_VAR = "PULSE_FACILITATOR_PASSWORD"
@@ -68,6 +72,15 @@ MAX_WAIT_S = 15 * 60.0
 
 
 FORGET_AFTER_S = 24 * 3600.0
+
+
+GLOBAL_WINDOW_S = 600.0
+
+
+GLOBAL_FREE_FAILURES = 20
+
+
+GLOBAL_DELAY_S = 1.0
 
 
 WRONG_PASSPHRASE = "That passphrase is not right."
@@ -148,31 +161,13 @@ def ensure_passphrase(
     return passphrase if inserted else None
 
 
-class _Limiter:
-    """Failed-sign-in state for one database, shared by every session."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.failures = 0
-        self.last_failure = -math.inf
-        self.locked_until = -math.inf
+_check_lock = threading.Lock()
 
 
-_limiters: dict[str, _Limiter] = {}
-
-
-_limiters_lock = threading.Lock()
-
-
-def _limiter_for(store: Store) -> _Limiter:
-    # Keyed by the database file, so every Store opened on it in this process
-    # (the app's shared one, a command's, a test's) counts failures together.
-    if store.path == ":memory:":
-        key = f":memory:{id(store)}"
-    else:
-        key = os.path.realpath(store.path)
-    with _limiters_lock:
-        return _limiters.setdefault(key, _Limiter())
+def client_hash(client: str) -> str:
+    """How a client is known in the database: a hash of its random id, so the
+    file never holds the id a browser could be recognised by."""
+    return hashlib.sha256(f"together-pulse-signin:{client}".encode()).hexdigest()[:32]
 
 
 def _wait_text(seconds: float) -> str:
@@ -182,63 +177,95 @@ def _wait_text(seconds: float) -> str:
     return f"{math.ceil(seconds / 60)} minutes"
 
 
-def _locked(wait: float) -> LoginResult:
+def _paused(wait: float) -> LoginResult:
     return LoginResult(
         False,
         wait,
-        f"Too many wrong passphrases. Sign-in is paused: try again in "
+        f"Too many wrong passphrases from this browser. Try again in "
         f"{_wait_text(wait)}.",
     )
 
 
-def check_login(
-    store: Store, attempt: str, *, now: Callable[[], float] = time.monotonic
-) -> LoginResult:
-    """Check a sign-in attempt against the stored passphrase, rate-limited.
+def _after_failure(
+    previous: sessions.Failures | None, moment: float
+) -> sessions.Failures:
+    count = 1
+    if previous is not None and moment - previous.last_failure <= FORGET_AFTER_S:
+        count = previous.failures + 1
+    locked_until = moment
+    if count >= FREE_FAILURES:
+        doublings = min(count - FREE_FAILURES, 16)
+        locked_until = moment + min(FIRST_WAIT_S * 2**doublings, MAX_WAIT_S)
+    return sessions.Failures(count, moment, locked_until)
 
-    While sign-in is paused every attempt is refused, the right passphrase
-    too, and ``retry_after_s`` says how long until the next try is allowed.
+
+def _pause_left(store: Store, key: str, moment: float) -> LoginResult | None:
+    previous = sessions.failures(store, key)
+    if previous is None or moment - previous.last_failure > FORGET_AFTER_S:
+        return None
+    wait = previous.locked_until - moment
+    return _paused(wait) if wait > 0 else None
+
+
+def check_login(
+    store: Store,
+    attempt: str,
+    client: str = "",
+    *,
+    now: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> LoginResult:
+    """Check a sign-in attempt from ``client`` against the stored passphrase.
+
+    Only this client's own failures can refuse it (``retry_after_s`` says for
+    how long); other clients' failures can at most slow it by
+    ``GLOBAL_DELAY_S``. ``client`` is the browser's random id; an empty one
+    shares a single anonymous bucket.
     """
-    limiter = _limiter_for(store)
-    with limiter.lock:
-        wait = limiter.locked_until - now()
-        if wait > 0:
-            return _locked(wait)
-        if not attempt.strip():
-            return LoginResult(False, 0.0, "Enter the facilitator passphrase.")
+    key = client_hash(client)
+    paused = _pause_left(store, key, now())
+    if paused is not None:
+        return paused
+    if not attempt.strip():
+        return LoginResult(False, 0.0, "Enter the facilitator passphrase.")
+    with _check_lock:
+        # Again inside the lock: a burst of parallel tries from one client
+        # cannot slip past its count while earlier ones were being checked.
+        paused = _pause_left(store, key, now())
+        if paused is not None:
+            return paused
         stored = _stored_hash(store)
         if stored is None:
             return LoginResult(
                 False,
                 0.0,
                 "No facilitator passphrase is set up yet. Restart the app and "
-                "read the passphrase it prints on the terminal.",
+                "read where it says the passphrase was written.",
             )
+        if sessions.recent_failures(store, now() - GLOBAL_WINDOW_S) > (
+            GLOBAL_FREE_FAILURES
+        ):
+            sleep(GLOBAL_DELAY_S)
         if verify_passphrase(attempt, stored):
-            limiter.failures = 0
-            limiter.locked_until = -math.inf
+            sessions.clear_failures(store, key, now() - FORGET_AFTER_S)
             if not _is_current(stored):
                 _store_hash(store, hash_passphrase(attempt))
             return LoginResult(True, 0.0, "Signed in.")
-        moment = now()
-        if moment - limiter.last_failure > FORGET_AFTER_S:
-            limiter.failures = 0
-        limiter.failures += 1
-        limiter.last_failure = moment
-        if limiter.failures < FREE_FAILURES:
-            return LoginResult(False, 0.0, WRONG_PASSPHRASE)
-        doublings = min(limiter.failures - FREE_FAILURES, 16)
-        wait = min(FIRST_WAIT_S * 2**doublings, MAX_WAIT_S)
-        limiter.locked_until = moment + wait
-        return _locked(wait)
+        state = _after_failure(sessions.failures(store, key), now())
+        sessions.record_failure(store, key, state)
+    if state.locked_until > state.last_failure:
+        return _paused(state.locked_until - state.last_failure)
+    return LoginResult(False, 0.0, WRONG_PASSPHRASE)
 
 
 def change_passphrase(
     store: Store,
     current: str,
     new: str,
+    client: str = "",
     *,
-    now: Callable[[], float] = time.monotonic,
+    now: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Replace the passphrase. The current one is checked under the same rate
     limit as sign-in; ``PassphraseRejected`` (a ValueError) explains any
@@ -252,7 +279,7 @@ def change_passphrase(
         raise PassphraseRejected(
             f"The new passphrase can have at most {MAX_LENGTH} characters."
         )
-    result = check_login(store, current, now=now)
+    result = check_login(store, current, client, now=now, sleep=sleep)
     if not result.ok:
         if result.message == WRONG_PASSPHRASE:
             raise PassphraseRejected("The current passphrase is not right.")

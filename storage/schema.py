@@ -301,3 +301,43 @@ def m014_languages(db: Database) -> None:
     # CSV headers are written in.
     db["questions"].add_column("text_cy", str)
     db["programmes"].add_column("language", str, not_null_default="en")
+
+
+@migrations()
+def m020_sessions_screens_closing(db: Database) -> None:
+    # Facilitator sign-ins that survive a reload: only a hash of the browser's
+    # random token, with its expiry and the passphrase it was made under.
+    db.execute(
+        """
+        CREATE TABLE facilitator_sessions (
+            token_hash TEXT PRIMARY KEY,
+            expires_at REAL NOT NULL,
+            passphrase_version TEXT NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    # Failed sign-ins per client (a hash of a random per-browser id), shared by
+    # every worker process on this file. No IP address, no user agent.
+    db.execute(
+        """
+        CREATE TABLE signin_failures (
+            client_hash TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure REAL NOT NULL,
+            locked_until REAL NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    # Present-only links for a projector: a hash of the link's token, per pulse.
+    db.execute(
+        """
+        CREATE TABLE screen_links (
+            token_hash TEXT PRIMARY KEY,
+            pulse_id INTEGER NOT NULL REFERENCES pulses(id) ON DELETE CASCADE
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX screen_links_by_pulse ON screen_links (pulse_id)")
+    # A pulse in 'closing' still takes answers until this moment (Unix time);
+    # one per pulse, nothing per response.
+    db.execute("ALTER TABLE pulses ADD COLUMN closes_at REAL")

@@ -1,42 +1,103 @@
 """Facilitator sign-in for Streamlit pages.
 
 Every facilitator page calls ``require_facilitator(store)`` before drawing
-anything: a browser session that has not signed in gets the sign-in form and
-nothing else. Signing in lasts for the browser session (``st.session_state``)
-and ends when the passphrase changes. Participant pages never call this.
+anything: a browser that is not signed in gets the sign-in form and nothing
+else. A sign-in is a random token the browser keeps in a cookie and the
+database keeps as a hash (``access.tokens``): it survives a reload and a new
+tab for a working day, ends with Sign out (in every facilitator page's
+sidebar), and ends everywhere when the passphrase changes. Participant pages
+never call this.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import stat
+import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from access import passphrase as hashing
-from access import signin
+from access import signin, tokens
 from storage.db import Store
+from widgets.browser_cookie import (
+    CLIENT_COOKIE,
+    SESSION_COOKIE,
+    cookie,
+    keep_session_cookie,
+)
 
-# Holds the fingerprint of the passphrase this session signed in with. No
-# widget uses this key, so a browser cannot set it.
-_SIGNED_IN = "_facilitator_signed_in"
+# This browser session's sign-in token (server memory only). No widget uses
+# this key, so a browser cannot set it.
+_TOKEN = "_facilitator_token"
+_CLIENT = "_signin_client"
+PASSPHRASE_FILE = "facilitator-passphrase.txt"
 
 
 def _secrets() -> Mapping[str, Any] | None:
     return st.secrets if st.secrets.load_if_toml_exists() else None
 
 
+def passphrase_file(store: Store) -> Path:
+    """Where a generated passphrase is written: next to the database."""
+    return Path(store.path).resolve().parent / PASSPHRASE_FILE
+
+
+def write_owner_only(path: Path, text: str) -> None:
+    """Write ``text`` to a file only its owner can read (mode 0600), created
+    with that mode so it is never readable by others, even for a moment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
 def announce_passphrase(store: Store) -> None:
     """At start-up: store the configured passphrase's hash, or on the first run
-    generate one and print it on the terminal, once. Never shown in the app."""
+    generate one and write it to an owner-only file. The terminal (and so any
+    service log) gets only where it is and how to reset it, never the secret."""
     generated = signin.ensure_passphrase(store, os.environ, _secrets())
-    if generated is not None:
-        print(
-            f"Facilitator passphrase (shown once): {generated}\n"
-            f"  Change it under Settings. Lost it? Set {signin.ENV_VAR} and restart.",
-            flush=True,
-        )
+    if generated is None:
+        return
+    where = passphrase_file(store)
+    write_owner_only(
+        where,
+        f"{generated}\n\nThe Together Pulse facilitator passphrase. Change it "
+        f"under Settings (then delete this file), or set {signin.ENV_VAR} and "
+        f"restart.\n",
+    )
+    print(
+        f"Facilitator passphrase generated: it is in {where} (readable only by "
+        f"you).\n  Change it under Settings. To reset it, set {signin.ENV_VAR} "
+        f"and restart.",
+        flush=True,
+    )
+
+
+def _client() -> str:
+    """This browser's random id for the per-client back-off (its cookie, or a
+    random id for this browser session when it has none yet)."""
+    return cookie(CLIENT_COOKIE) or st.session_state.setdefault(
+        _CLIENT, secrets.token_hex(16)
+    )
+
+
+def _valid_token(store: Store) -> tuple[str, float] | None:
+    """This browser's live sign-in: from this session, else from its cookie."""
+    for token in (st.session_state.get(_TOKEN), cookie(SESSION_COOKIE)):
+        if token is None:
+            continue
+        expires_at = tokens.session_valid_until(store, token)
+        if expires_at is not None:
+            return token, expires_at
+    return None
 
 
 def passphrase_source() -> str:
@@ -53,16 +114,22 @@ def passphrase_source() -> str:
 
 
 def is_signed_in(store: Store) -> bool:
-    signed_in = st.session_state.get(_SIGNED_IN)
-    return signed_in is not None and signed_in == signin.passphrase_version(store)
+    return _valid_token(store) is not None
 
 
 def require_facilitator(store: Store) -> None:
-    """Return if this browser session is signed in; otherwise show the sign-in
-    form and stop the page here."""
-    if is_signed_in(store):
+    """Return if this browser is signed in (and put Sign out in the sidebar);
+    otherwise show the sign-in form and stop the page here."""
+    live = _valid_token(store)
+    if live is not None:
+        token, expires_at = live
+        st.session_state[_TOKEN] = token
+        keep_session_cookie(token, expires_at - time.time())
+        with st.sidebar:
+            sign_out_button(store)
         return
-    st.session_state.pop(_SIGNED_IN, None)
+    st.session_state.pop(_TOKEN, None)
+    keep_session_cookie(None, 0)
     st.title("Facilitator sign-in")
     with st.form("facilitator_sign_in", clear_on_submit=True):
         attempt = st.text_input(
@@ -73,18 +140,20 @@ def require_facilitator(store: Store) -> None:
         )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        result = signin.check_login(store, attempt)
+        result = signin.check_login(store, attempt, _client())
         if result.ok:
-            st.session_state[_SIGNED_IN] = signin.passphrase_version(store)
+            st.session_state[_TOKEN] = tokens.start_session(store)[0]
             st.rerun()
         st.error(result.message)
     st.caption("Answering a pulse needs no passphrase: use the join link or code.")
     st.stop()
 
 
-def sign_out_button(key: str = "facilitator_sign_out") -> None:
-    if st.button("Sign out", key=key):
-        st.session_state.pop(_SIGNED_IN, None)
+def sign_out_button(store: Store, key: str = "facilitator_sign_out") -> None:
+    """Sign out of this browser: the token is revoked, so every tab of it and
+    any copy of the cookie stop working."""
+    if st.button("Sign out", key=key, icon=":material/logout:"):
+        tokens.end_session(store, st.session_state.pop(_TOKEN, None))
         st.rerun()
 
 
@@ -116,11 +185,13 @@ def change_passphrase_form(store: Store) -> None:
         st.error("The two new passphrases differ. Nothing was changed.")
         return
     try:
-        signin.change_passphrase(store, current, new)
+        signin.change_passphrase(store, current, new, _client())
     except signin.PassphraseRejected as refused:
         st.error(f"{refused} Nothing was changed.")
     else:
-        st.session_state[_SIGNED_IN] = signin.passphrase_version(store)
+        token = tokens.start_session(store)[0]
+        tokens.end_other_sessions(store, token)
+        st.session_state[_TOKEN] = token
         st.success(
             "Passphrase changed. Other browsers signed in before are signed out."
         )

@@ -20,9 +20,23 @@ PRESENT_PAGE = "pages/facilitator/present.py"
 STATUS_BADGE = {"draft": ":gray[draft]", "open": ":green[**open**]", "closed": "closed"}
 
 
+_PLAN_BASE = "_new_plan_base"
+_PLAN_VERSION = "_new_plan_version"
+_CREATED = "_created_programmes"
+
+
 def new_programme(store: Store) -> int | None:
-    """Create a programme from the editable four-month template."""
-    name = st.text_input("Programme name", placeholder="e.g. Children's services 2027")
+    """Create a programme from the editable four-month template.
+
+    The timeline editor keeps its own key for as long as the facilitator edits
+    it: renaming a group or moving the first date never undoes timeline edits
+    (they used to, because the key held both); "Rebuild" re-applies the
+    template on request. Pressing Create twice creates one programme: the same
+    form, once created, selects the programme made from it.
+    """
+    name = st.text_input(
+        "Programme name", placeholder="e.g. Children's services 2027", key="new_name"
+    )
     groups = st.data_editor(
         pd.DataFrame(
             {"group": ["Social work", "Education"], "expected headcount": [9, 8]}
@@ -41,36 +55,60 @@ def new_programme(store: Store) -> int | None:
         step=1,
         help="No figure is shown for fewer than k answers (never below 3).",
     )
-    start = right.date_input("First session", value=date.today())
+    start = right.date_input("First session", value=date.today(), key="new_start")
     group_names = [str(g).strip() for g in groups["group"].dropna() if str(g).strip()]
-    st.markdown(f"**Timeline** — from the template “{TEMPLATE_NAME}”; edit freely.")
+    if _PLAN_BASE not in st.session_state:
+        _rebuild_plan(group_names, start)
+    st.markdown(
+        f"**Timeline** — from the template “{TEMPLATE_NAME}”; edit freely. "
+        "Dates skip weekends and 24 December–1 January."
+    )
     plan = st.data_editor(
-        _plan_frame(four_month_template(group_names, start)),
+        st.session_state[_PLAN_BASE],
         num_rows="dynamic",
-        key=f"plan-{'|'.join(group_names)}-{start}",
+        key=f"new_plan-{st.session_state.get(_PLAN_VERSION, 0)}",
         column_config={
             "date": st.column_config.DateColumn(),
             "kind": st.column_config.SelectboxColumn(options=programmes.SESSION_KINDS),
         },
         width="stretch",
     )
+    st.button(
+        "Rebuild the timeline from the groups and first date",
+        help="Replaces your timeline edits with the template's sessions.",
+        on_click=_rebuild_plan,
+        args=(group_names, start),
+    )
     if not st.button("Create programme", type="primary"):
         return None
+    group_rows = [
+        (str(r["group"]).strip(), _int_or_none(r["expected headcount"]))
+        for _, r in groups.iterrows()
+        if not pd.isna(r["group"]) and str(r["group"]).strip()
+    ]
+    sessions = _plan_from_frame(plan)
+    fingerprint = repr((name.strip(), group_rows, sessions, int(k)))
+    created: dict[str, int] = st.session_state.setdefault(_CREATED, {})
+    if fingerprint in created and created[fingerprint] in dict(
+        programmes.list_programmes(store)
+    ):
+        return created[fingerprint]  # a second press of the same form
     try:
-        return programmes.create_from_plan(
-            store,
-            name,
-            [
-                (str(r["group"]).strip(), _int_or_none(r["expected headcount"]))
-                for _, r in groups.iterrows()
-                if str(r["group"]).strip() and not pd.isna(r["group"])
-            ],
-            _plan_from_frame(plan),
-            k=int(k),
+        programme_id = programmes.create_from_plan(
+            store, name, group_rows, sessions, k=int(k)
         )
     except ValueError as problem:
         st.error(plain(problem))
         return None
+    # Recorded before anything else is drawn: a second click that interrupts
+    # this run finds it.
+    created[fingerprint] = programme_id
+    return programme_id
+
+
+def _rebuild_plan(group_names: list[str], start: date) -> None:
+    st.session_state[_PLAN_BASE] = _plan_frame(four_month_template(group_names, start))
+    st.session_state[_PLAN_VERSION] = st.session_state.get(_PLAN_VERSION, 0) + 1
 
 
 def _plan_frame(plan: list[SessionPlan]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import streamlit as st
 from ui.access import require_facilitator
 from ui.action_views import action_list, add_action_form
 from ui.comment_views import comment_rule
-from ui.pickers import programme_picker
+from ui.pickers import programme_picker, select_programme
 from ui.programme_views import (
     delete_answers,
     new_programme,
@@ -23,8 +23,7 @@ st.title("Programmes")
 with st.expander(":material/add: New programme from the template"):
     created = new_programme(store)
     if created is not None:
-        st.query_params["programme"] = str(created)
-        st.session_state.pop("programme_pick", None)
+        select_programme(created)
         st.rerun()
 
 programme_id = programme_picker(store)

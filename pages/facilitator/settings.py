@@ -1,8 +1,8 @@
-"""Settings: change the facilitator passphrase, sign out."""
+"""Settings: change the facilitator passphrase (Sign out is in every sidebar)."""
 
 import streamlit as st
 
-from ui.access import change_passphrase_form, require_facilitator, sign_out_button
+from ui.access import change_passphrase_form, require_facilitator
 from ui.resources import shared_store
 
 store = shared_store()
@@ -11,5 +11,3 @@ require_facilitator(store)
 st.title("Settings")
 st.subheader("Facilitator passphrase")
 change_passphrase_form(store)
-st.divider()
-sign_out_button()

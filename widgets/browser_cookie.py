@@ -1,0 +1,93 @@
+"""Keeps the facilitator's sign-in token, and a random client id, in cookies.
+
+Why cookies and not localStorage: Streamlit hands the server the cookies of
+the websocket's opening request (``st.context.cookies``) before the first
+script run, so a reload or a new tab is signed in on its very first run — the
+sign-in form never flashes onto a projector. The browser sets the cookies
+through this invisible Custom Components v2 element, because Streamlit has no
+server-side way to set one.
+
+- ``tp_facilitator``: the random sign-in token (``access.tokens``), with a
+  ``Max-Age`` equal to what is left of the sign-in, ``SameSite=Strict``,
+  ``Secure`` on https. Cleared on sign-out.
+- ``tp_client``: a random id, so failed sign-ins pause only the browser that
+  made them (``access.signin``); it identifies no person.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+SESSION_COOKIE = "tp_facilitator"
+CLIENT_COOKIE = "tp_client"
+_MARKER_CLASS = "tp-browser-cookie"
+
+_JS = f"""
+const SESSION = {json.dumps(SESSION_COOKIE)};
+const CLIENT = {json.dumps(CLIENT_COOKIE)};
+
+function readCookie(name) {{
+  for (const part of document.cookie.split(";")) {{
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }}
+  return null;
+}}
+
+function writeCookie(name, value, maxAge) {{
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie =
+    `${{name}}=${{value}}; Max-Age=${{maxAge}}; Path=/; SameSite=Strict${{secure}}`;
+}}
+
+function randomId() {{
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}}
+
+export default function (component) {{
+  const data = component.data || {{}};
+  if (!readCookie(CLIENT)) writeCookie(CLIENT, randomId(), 400 * 24 * 3600);
+  if (typeof data.token === "string" && /^[A-Za-z0-9_-]+$/.test(data.token)) {{
+    if (readCookie(SESSION) !== data.token) {{
+      writeCookie(SESSION, data.token, Math.max(1, Math.floor(data.max_age)));
+    }}
+  }} else if (data.clear && readCookie(SESSION) !== null) {{
+    writeCookie(SESSION, "", 0);
+  }}
+}}
+"""
+
+_CSS = f"""
+.stElementContainer:has(.{_MARKER_CLASS}) {{
+  display: none !important;
+}}
+"""
+
+_component = st.components.v2.component(
+    "together_pulse_browser_cookie",
+    html=f'<div class="{_MARKER_CLASS}" hidden></div>',
+    css=_CSS,
+    js=_JS,
+    isolate_styles=False,
+)
+
+
+def keep_session_cookie(token: str | None, max_age_s: float) -> None:
+    """Make the browser hold ``token`` (or, with None, drop any sign-in cookie)."""
+    data = (
+        {"token": token, "max_age": int(max_age_s)}
+        if token is not None
+        else {"clear": True}
+    )
+    _component(key="tp_browser_cookie", data=data, width="content", height="content")
+
+
+def cookie(name: str) -> str | None:
+    """A cookie the browser sent when this session's websocket opened."""
+    value = st.context.cookies.get(name)
+    # Only text counts: AppTest's stand-in client hands back mock objects.
+    return value if isinstance(value, str) and value else None
