@@ -51,10 +51,14 @@ facilitator = [
 ]
 page = st.navigation([participant, *facilitator], position="hidden")
 is_participant = page.url_path == participant.url_path
+# A projector link is the default page with ?view=TOKEN (ui/present_views.py):
+# the default page, so a freshly started server never answers it with Streamlit's
+# "Page not found" dialog on the wall.
+is_projector = is_participant and "view" in st.query_params
 st.set_page_config(
-    page_title="Together Pulse",
+    page_title=f"{page.title} · Together Pulse",
     page_icon="🌱",
-    layout="centered" if is_participant else "wide",
+    layout="centered" if is_participant and not is_projector else "wide",
 )
 # Participants get Welsh or English (link, remembered choice, browser); the
 # facilitator pages are not translated yet, so they say they are English.

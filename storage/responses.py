@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ from survey.answers import (
     UnknownPulse,
     clean_text,
     not_open_message,
+    takes_answers,
     validate_answers,
 )
 from survey.i18n import N_
@@ -55,16 +57,18 @@ def submit_response(
         raise InvalidSubmission(N_("This device's answer token is not valid."))
     with store.write() as db:
         pulse = db.execute(
-            "SELECT p.status, p.secret, s.programme_id, g.tickets FROM pulses p "
-            "JOIN sessions s ON s.id = p.session_id "
+            "SELECT p.status, p.secret, s.programme_id, g.tickets, p.closes_at "
+            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
             "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
             [pulse_id],
         ).fetchone()
         if pulse is None:
             raise UnknownPulse(N_("This pulse does not exist."))
-        status, secret, programme_id, uses_tickets = pulse
-        if status != "open":
-            raise PulseNotOpen(not_open_message(status))
+        status, secret, programme_id, uses_tickets, closes_at = pulse
+        if not takes_answers(status, closes_at, time.time()):
+            raise PulseNotOpen(
+                not_open_message("closed" if status == "closing" else status)
+            )
         items = _scored_items(db, pulse_id)
         valid = validate_answers(answers, items)
         if group_id is not None:

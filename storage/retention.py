@@ -115,7 +115,7 @@ def close_programme(store: Store, programme_id: int, on: date | None = None) -> 
         open_pulses = [
             pulse_id
             for (pulse_id,) in db.execute(
-                f"SELECT id FROM pulses WHERE status = 'open' "
+                f"SELECT id FROM pulses WHERE status IN ('open', 'closing') "
                 f"AND id IN ({_PROGRAMME_PULSES})",
                 [programme_id],
             ).fetchall()
@@ -142,7 +142,7 @@ def retention_status(
         row = _require_programme(db, programme_id)
         answers, comments = _counts(db, programme_id)
         open_pulses = db.execute(
-            f"SELECT count(*) FROM pulses WHERE status = 'open' "
+            f"SELECT count(*) FROM pulses WHERE status IN ('open', 'closing') "
             f"AND id IN ({_PROGRAMME_PULSES})",
             [programme_id],
         ).fetchone()[0]

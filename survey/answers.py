@@ -117,6 +117,14 @@ def clean_text(text: object) -> str | None:
     return kept or None
 
 
+def takes_answers(status: str, closes_at: float | None, now: float) -> bool:
+    """Whether a pulse accepts a submission now: open, or closing and still
+    within its grace period (``storage.closing``)."""
+    if status == "open":
+        return True
+    return status == "closing" and closes_at is not None and now < closes_at
+
+
 def not_open_message(status: str) -> str:
     """Why a pulse takes no answers (a msgid: translate it where it is shown)."""
     if status == "closed":

@@ -37,6 +37,30 @@ def normalise_code(typed: str) -> str | None:
     return cleaned
 
 
+_LOOKALIKES = "01OIL"
+
+
+def code_problem(typed: str) -> str | None:
+    """Why what was typed cannot be any pulse's code, in words a participant can
+    act on; None when it could be one (then only the database can tell)."""
+    cleaned = re.sub(r"[\s\-]", "", typed or "").upper()
+    if not cleaned.isascii() or not cleaned.isalnum():
+        return "Codes have only letters and digits. Check the code on the screen."
+    lookalikes = sorted({ch for ch in cleaned if ch in _LOOKALIKES})
+    if lookalikes:
+        return (
+            f"Codes never contain {', '.join(lookalikes)} (no 0, O, 1, I or L), so "
+            "check that character on the screen: it is probably another letter or "
+            "digit."
+        )
+    if not CODE_LENGTH <= len(cleaned) <= 12:
+        return (
+            f"Codes have {CODE_LENGTH} characters; that has {len(cleaned)}. "
+            "Check the code on the screen."
+        )
+    return None
+
+
 def new_pulse_secret() -> str:
     """A per-pulse HMAC key (hex)."""
     return secrets.token_hex(32)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from storage import programmes, responses, results
+from storage import closing, programmes, responses, results
 from storage.db import Store, open_store
 from storage.demo import DEMO_NAME
 
@@ -136,7 +137,18 @@ def test_open_and_close_a_pulse(demo_store: Store) -> None:
     at = page("pages/facilitator/programmes.py", programme=str(programme_id))
     button(at, f"open-{first.id}").click().run()
     assert programmes.pulse_by_id(demo_store, first.id).status == "open"
-    button(at, f"close-{first.id}").click().run()
+    # Close asks first (a popover), then leaves a grace period.
+    pressed = time.time()
+    button(at, f"confirm-close-{first.id}").click().run()
+    assert programmes.pulse_by_id(demo_store, first.id).status == "closing"
+    deadline = closing.deadline(demo_store, first.id)
+    assert deadline is not None
+    assert pressed <= deadline - closing.GRACE_SECONDS <= time.time()
+    button(at, f"keep-open-{first.id}").click().run()
+    assert programmes.pulse_by_id(demo_store, first.id).status == "open"
+    button(at, f"confirm-close-{first.id}").click().run()
+    # The grace period ends by the one close path.
+    assert closing.finish_due(demo_store, now=lambda: deadline + 3600) == [first.id]
     assert programmes.pulse_by_id(demo_store, first.id).status == "closed"
 
 
@@ -169,9 +181,10 @@ def test_present_shows_qr_link_and_code(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
     code = programmes.pulse_by_id(demo_store, pulse_id).code
     at = page("pages/facilitator/present.py", pulse=str(pulse_id))
-    assert at.get("image")
-    assert any(code in str(h.proto) for h in at.get("html"))
-    assert "Answers so far" in shown_text(at)
+    html = "\n".join(str(h.proto) for h in at.get("html"))
+    assert "data:image/svg+xml;base64," in html  # the QR code, a scalable SVG
+    assert code in html
+    assert "Answers so far: <strong>3</strong> of" in html
 
 
 def test_delete_needs_confirmation(demo_store: Store) -> None:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from access import code_guard
 from access.code_guard import Allowance
-from storage import programmes, responses, tickets
+from storage import closing, programmes, responses, tickets
 from storage.db import Store, open_store
 from tests.conftest import OpenPulse, make_open_pulse, row_counts
 from ui import join_guard
@@ -81,11 +81,11 @@ def test_typed_code_is_case_insensitive(live: OpenPulse) -> None:
 
 def test_unknown_code_says_so_and_writes_nothing(live: OpenPulse) -> None:
     before = row_counts(live.store)
-    at = run_app("NOPE99")
+    at = run_app("NZPE99")
     assert "No pulse has that code" in texts(at)
     assert not at.get("button_group")
     hostile = run_app("<img src=x onerror=alert(1)>")
-    assert "No pulse has that code" in texts(hostile)
+    assert "only letters and digits" in texts(hostile)
     assert "onerror" not in texts(hostile)
     assert row_counts(live.store) == before
 
@@ -94,7 +94,7 @@ def test_draft_and_closed_pulses_look_like_unknown_codes_to_outsiders(
     live: OpenPulse,
 ) -> None:
     """Finding 15: a guessed code of a draft or closed pulse showed its names."""
-    unknown = texts(run_app("NOPE99"))
+    unknown = texts(run_app("NZPE99"))
     draft = programmes.create_pulse(live.store, live.pulse.session_id, "after")
     at = run_app(draft.code)
     assert texts(at) == unknown
@@ -104,6 +104,14 @@ def test_draft_and_closed_pulses_look_like_unknown_codes_to_outsiders(
     assert texts(at) == unknown
     assert live.pulse.session_title not in texts(at)
     assert not at.get("button_group")
+
+
+def test_impossible_codes_get_a_specific_message(live: OpenPulse) -> None:
+    """Issue 13 item 9: a code no pulse could have says what is wrong with it."""
+    assert "never contain O" in texts(run_app("NOPE99"))
+    assert "never contain 0, 1, I, L" in texts(run_app("L1I0AB"))
+    assert "Codes have 6 characters; that has 5" in texts(run_app("K7PX2"))
+    assert "No pulse has that code" in texts(run_app("ZZZZZZ"))
 
 
 def test_submit_stores_the_answers_and_thanks(live: OpenPulse) -> None:
@@ -255,3 +263,42 @@ def test_a_ticketed_pulse_answers_once_per_card(live: OpenPulse) -> None:
     assert "already been used" in texts(again)
     assert not again.get("button_group")
     assert responses.count_responses(live.store, live.pulse.id) == 1
+
+
+def test_a_form_sent_in_the_grace_period_counts(live: OpenPulse) -> None:
+    """Issue 13 finding 4: Close leaves a grace period for forms already open."""
+    at = run_app(live.pulse.code)
+    closing.begin_closing(live.store, live.pulse.id)  # 60 s from now
+    answer_all(at, 5)
+    at.button[0].click().run()
+    assert "Your answers are in" in texts(at)
+    assert responses.count_responses(live.store, live.pulse.id) == 1
+
+
+def test_answers_refused_after_the_grace_period_stay_on_screen(
+    live: OpenPulse,
+) -> None:
+    """After the grace period the answers are not recorded, and the participant
+    sees them kept on screen with a message saying so and why."""
+    at = run_app(live.pulse.code)
+    closing.begin_closing(live.store, live.pulse.id, grace_s=0)
+    before = row_counts(live.store)
+    at.radio[0].set_value("Education")
+    answer_all(at, 6)
+    at.text_area[0].set_value("my *own* words")
+    at.button[0].click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "not recorded" in shown and "closed before they arrived" in shown
+    kept = "\n".join(t.value for t in at.text)
+    assert "Group: Education" in kept
+    assert f"1. {live.questions[0].text} — 6" in kept
+    assert "Comment: my *own* words" in kept
+    assert "Your answers are in" not in shown
+    assert row_counts(live.store) == before
+    # A later run (the page refreshing) still shows them, not a bare "closed".
+    at.run()
+    assert "not recorded" in texts(at)
+    assert "Group: Education" in "\n".join(t.value for t in at.text)
+    # The next visitor finds the pulse closed through the one close path.
+    assert programmes.pulse_by_id(live.store, live.pulse.id).status == "closed"

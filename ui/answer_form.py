@@ -28,10 +28,86 @@ def scale_hint() -> str:
 
 
 @dataclass(frozen=True)
+class KeptAnswers:
+    """What a participant sent to a pulse that had closed: shown back to them,
+    never stored."""
+
+    answers: tuple[tuple[str, int], ...]
+    group: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
 class FilledForm:
     answers: dict[int, int]
     group_id: int | None
     comment: str | None
+
+    def described(
+        self, questions: Sequence[Question], groups: Sequence[Group]
+    ) -> KeptAnswers:
+        language = current_language()
+        texts = {q.id: text_in(language, q.text, q.text_cy) for q in questions}
+        names = {g.id: g.name for g in groups}
+        return KeptAnswers(
+            tuple((texts[qid], value) for qid, value in self.answers.items()),
+            names.get(self.group_id) if self.group_id is not None else None,
+            self.comment,
+        )
+
+
+NOT_RECORDED = (
+    "Your answers were not recorded: this pulse closed before they arrived, so "
+    "they are not in the results. Nothing was stored. They are shown below so "
+    "you can see what you chose, or tell the facilitator."
+)
+
+
+def kept_answers(kept: KeptAnswers) -> None:
+    """The refused answers, still on screen, as plain text (never markup)."""
+    st.error(_(NOT_RECORDED), icon=":material/block:")
+    with st.container(border=True):
+        st.caption(_("Your answers (not recorded)"))
+        if kept.group:
+            st.text(_("Group: {name}").format(name=kept.group))
+        for number, (text, value) in enumerate(kept.answers, start=1):
+            st.text(f"{number}. {text} — {value}")
+        if kept.comment:
+            st.text(_("Comment: {text}").format(text=kept.comment))
+
+
+_CODE_BOX_SCRIPT = """
+<style>.stElementContainer:has(.tp-code-attrs){display:none !important;}</style>
+<span class="tp-code-attrs"></span>
+<script>
+(() => {
+  const apply = () => {
+    const box = document.querySelector(".st-key-%(key)s input");
+    if (!box) return false;
+    box.setAttribute("autocapitalize", "characters");
+    box.setAttribute("autocorrect", "off");
+    box.setAttribute("spellcheck", "false");
+    box.setAttribute("autocomplete", "off");
+    return true;
+  };
+  if (apply()) return;
+  const watch = new MutationObserver(() => { if (apply()) watch.disconnect(); });
+  watch.observe(document.body, { childList: true, subtree: true });
+  setTimeout(() => watch.disconnect(), 10000);
+})();
+</script>
+"""
+
+
+def code_box_attributes(key: str) -> None:
+    """Phones should not capitalise, correct or spell-check a join code: set
+    ``autocapitalize="characters"``, ``autocorrect="off"`` and
+    ``spellcheck="false"`` on the text input with this key (Streamlit has no
+    parameter for them). The script is fixed text; only a widget key we chose
+    goes in."""
+    if not key.replace("_", "").isalnum():
+        raise ValueError("Widget keys here are letters, digits and underscores.")
+    st.html(_CODE_BOX_SCRIPT % {"key": key}, unsafe_allow_javascript=True)
 
 
 def answer_form(

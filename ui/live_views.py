@@ -10,6 +10,7 @@ from storage import comments, results
 from storage.db import Store
 from survey.instrument import dimension_label
 from ui.plain import plain
+from ui.present_views import closing_line
 
 REFRESH_SECONDS = 3
 
@@ -17,7 +18,7 @@ REFRESH_SECONDS = 3
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     room = results.live_room(store, pulse_id)
-    count_row(room.counts)
+    count_row(room.counts, by_group=revealed)
     if not room.released.shown:
         more = (
             f"{room.waiting_for} more to go"
@@ -50,13 +51,15 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     room_comments_view(store, pulse_id)
 
 
-def count_row(room: results.RoomCounts) -> None:
+def count_row(room: results.RoomCounts, *, by_group: bool = True) -> None:
     """The total answered now, and per shown group how many are in the results.
 
     Per-group counts move only with releases: a group's count ticking up by
-    one while people answer would say which group the last person is in.
+    one while people answer would say which group the last person is in. And
+    they wait for Reveal: on a projector in a small room even released group
+    counts hint at who picked what (issue 13).
     """
-    counts = room.group_counts
+    counts = room.group_counts if by_group else {}
     columns = st.columns(1 + len(counts))
     columns[0].metric(
         "Answers",
@@ -66,6 +69,23 @@ def count_row(room: results.RoomCounts) -> None:
     for column, (group, n) in zip(columns[1:], counts.items(), strict=True):
         of = f" / {room.expected[group]}" if room.expected.get(group) else ""
         column.metric(plain(group), f"{n}{of}", help="in the results so far")
+    if not by_group and room.group_counts:
+        st.caption("Counts by group are shown once you reveal results.")
+
+
+def closing_countdown(store: Store, pulse_id: int) -> None:
+    """The grace period's countdown while a pulse is closing (every second)."""
+    if closing_line(store, pulse_id) is None:
+        return
+
+    @st.fragment(run_every=1)
+    def countdown() -> None:
+        line = closing_line(store, pulse_id)
+        if line is None:
+            st.rerun(scope="app")
+        st.warning(line, icon=":material/timer:")
+
+    countdown()
 
 
 def results_view(shown: results.PulseResults) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from storage import programmes, responses
+from storage import closing, programmes, responses
 from storage.db import Store
 from survey import words
 from survey.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -17,7 +17,12 @@ from ui.plain import plain
 
 LIVE_PAGE = "pages/facilitator/live.py"
 PRESENT_PAGE = "pages/facilitator/present.py"
-STATUS_BADGE = {"draft": ":gray[draft]", "open": ":green[**open**]", "closed": "closed"}
+STATUS_BADGE = {
+    "draft": ":gray[draft]",
+    "open": ":green[**open**]",
+    "closing": ":orange[**closing**]",
+    "closed": "closed",
+}
 
 
 _PLAN_BASE = "_new_plan_base"
@@ -187,6 +192,7 @@ def programme_settings(store: Store, programme_id: int) -> None:
 
 def timeline_view(store: Store, programme_id: int) -> None:
     """Sessions in order, each with its pulses and their controls."""
+    closing.finish_due(store)
     questions = [
         q for q in programmes.programme_questions(store, programme_id) if not q.retired
     ]
@@ -218,8 +224,11 @@ def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> N
     status.markdown(f"{STATUS_BADGE[pulse.status]} · {pulse.responses} answers")
     buttons = actions.columns(3)
     if pulse.status == "open":
-        if buttons[0].button("Close", key=f"close-{pulse.id}"):
-            programmes.close_pulse(store, pulse.id)
+        with buttons[0].container(key=f"close-{pulse.id}"):
+            _close_with_confirmation(store, pulse.id)
+    elif pulse.status == "closing":
+        if buttons[0].button("Keep open", key=f"keep-open-{pulse.id}"):
+            closing.keep_open(store, pulse.id)
             st.rerun()
     elif buttons[0].button(
         "Open" if pulse.status == "draft" else "Reopen",
@@ -233,6 +242,23 @@ def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> N
         st.switch_page(PRESENT_PAGE, query_params=params)
     if buttons[2].button("Live", key=f"live-{pulse.id}"):
         st.switch_page(LIVE_PAGE, query_params=params)
+
+
+def _close_with_confirmation(store: Store, pulse_id: int) -> None:
+    """Close asks first, then leaves a grace period for forms already open."""
+    with st.popover("Close"):
+        st.markdown(
+            f"**Close this pulse?** People who have the form open get "
+            f"{closing.GRACE_SECONDS} seconds to send it; the countdown shows on "
+            f"Present and Live. After that no answers are taken."
+        )
+        if st.button(
+            f"Close in {closing.GRACE_SECONDS} s",
+            key=f"confirm-close-{pulse_id}",
+            type="primary",
+        ):
+            closing.begin_closing(store, pulse_id)
+            st.rerun()
 
 
 def _add_pulse_form(

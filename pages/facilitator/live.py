@@ -4,7 +4,7 @@ allow (Reveal). Figures move only after k new answers (DESIGN.md promise 3)."""
 import streamlit as st
 
 from ui.access import require_facilitator
-from ui.live_views import live_room_view
+from ui.live_views import closing_countdown, live_room_view
 from ui.pickers import sidebar_pulse
 from ui.plain import plain
 from ui.resources import shared_store
@@ -20,4 +20,5 @@ revealed = st.toggle(
     key=f"reveal-{pulse.id}",
     help="Keep results hidden while people answer, so nobody is swayed by the room.",
 )
+closing_countdown(store, pulse.id)
 live_room_view(store, pulse.id, revealed)

@@ -2,16 +2,17 @@
 
 import streamlit as st
 
-from storage import programmes, responses, tickets
-from survey import answers
+from storage import closing, programmes, responses, tickets
+from survey import answers, codes
 from survey.i18n import N_
 from survey.instrument import PRIVACY_POINTS, PRIVACY_TITLE
-from ui.answer_form import answer_form
+from ui.answer_form import answer_form, code_box_attributes, kept_answers
 from ui.device import known_device_token
 from ui.i18n import _, language_switch
 from ui.join_guard import code_missed, code_wait
 from ui.phone_style import apply_phone_style
 from ui.plain import plain
+from ui.present_views import projector_screen
 from ui.resources import shared_store
 
 THANK_YOU = N_("Thank you! Your answers are in. You can close this page.")
@@ -22,10 +23,17 @@ NO_OPEN_PULSE = N_(
     "if the facilitator has not opened the pulse yet, wait a moment."
 )
 store = shared_store()
+if "view" in st.query_params:
+    projector_screen(store, st.query_params["view"])  # a projector link; stops
 apply_phone_style()
 answered: set[int] = st.session_state.setdefault("answered_pulses", set())
 # Pulses this browser has seen open: it may be told that one has closed since.
 joined: set[int] = st.session_state.setdefault("joined_pulses", set())
+# Answers refused because the pulse closed: kept on screen, never stored.
+refused: dict = st.session_state.setdefault("refused_answers", {})
+# Pulses whose form this browser session has shown: a Send pressed after the
+# pulse closed must still be read, to be refused with the answers kept.
+form_shown: set[int] = st.session_state.setdefault("form_shown", set())
 
 
 def ask_for_code(message: str | None = None) -> None:
@@ -34,8 +42,12 @@ def ask_for_code(message: str | None = None) -> None:
         st.error(message)
     with st.form("join", border=False):
         typed = st.text_input(
-            _("Code on the screen"), max_chars=12, placeholder=_("e.g. K7PX2M")
+            _("Code on the screen"),
+            max_chars=12,
+            placeholder=_("e.g. K7PX2M"),
+            key="join_code",
         )
+        code_box_attributes("join_code")
         if st.form_submit_button(_("Join"), type="primary", width="stretch"):
             st.query_params["code"] = typed.strip()
             st.rerun()
@@ -81,7 +93,9 @@ language_switch()
 code = st.query_params.get("code", "").strip()
 wait = code_wait(code) if code else 0
 pulse = programmes.pulse_by_code(store, code) if code and not wait else None
-if pulse is not None and pulse.status == "open":
+if pulse is not None and pulse.status == "closing" and closing.finish_due(store):
+    pulse = programmes.pulse_by_code(store, code)
+if pulse is not None and pulse.status in ("open", "closing"):
     joined.add(pulse.id)
 elif pulse is not None and pulse.id not in joined:
     pulse = None  # a draft or closed pulse looks like no pulse to outsiders
@@ -97,7 +111,9 @@ elif wait:
     )
 elif pulse is None:
     code_missed(code)
-    ask_for_code(_(NO_OPEN_PULSE))
+    # A code no pulse could have (0, O, 1, I, L; too short) says what is wrong.
+    problem = codes.code_problem(code)
+    ask_for_code(_(problem) if problem else _(NO_OPEN_PULSE))
 else:
     st.caption(plain(pulse.programme_name))
     st.subheader(plain(pulse.session_title))
@@ -110,7 +126,9 @@ else:
         st.success(_(THANK_YOU))
     elif not needs_ticket and responses.has_answered(store, pulse.id, token):
         st.success(_("You have already answered this pulse on this device. Thank you!"))
-    elif pulse.status != "open":
+    elif pulse.id in refused:
+        kept_answers(refused[pulse.id])
+    elif pulse.status not in ("open", "closing") and pulse.id not in form_shown:
         st.info(_(answers.not_open_message(pulse.status)))
     elif needs_ticket and ticket is None:
         pass  # the ticket form above is all there is to do
@@ -121,6 +139,9 @@ else:
         form_slot = st.empty()
         with form_slot.container():
             filled = answer_form(pulse, questions, groups)
+        form_shown.add(pulse.id)
+        if filled is None and pulse.status not in ("open", "closing"):
+            form_slot.info(_(answers.not_open_message(pulse.status)))
         if filled is not None:
             try:
                 responses.submit_response(
@@ -132,6 +153,11 @@ else:
                     device_token=token,
                     ticket=ticket,
                 )
+            except answers.PulseNotOpen:
+                refused[pulse.id] = kept = filled.described(questions, groups)
+                form_slot.empty()
+                with form_slot.container():
+                    kept_answers(kept)
             except answers.SubmissionRejected as rejected:
                 st.error(plain(rejected.translated(_)))
             else:

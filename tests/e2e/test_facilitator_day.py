@@ -1,0 +1,320 @@
+"""A facilitator's day in a real Chromium (issue 13): sign-in that survives a
+reload and a new tab, the chosen programme on every page, Create pressed twice.
+
+Screenshots go to test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from storage import programmes
+from storage.db import Store, open_store
+from storage.demo import build_demo
+from tests.e2e.harness import (
+    WAIT_MS,
+    chromium_browser,
+    require_chromium,
+    screenshot,
+    streamlit_server,
+)
+
+pytestmark = pytest.mark.e2e
+PASSPHRASE = "correct horse battery staple"
+APP = Path(__file__).resolve().parents[2] / "app.py"
+LAPTOP = {"width": 1366, "height": 768}
+SIDEBAR_PAGES = ["Live room", "Trends", "Present (QR)", "Questions", "Data", "Settings"]
+
+
+@dataclass
+class Running:
+    url: str
+    store: Store
+    demo_id: int
+    other_id: int
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    require_chromium()
+    work = tmp_path_factory.mktemp("day")
+    db_path = work / "pulse.db"
+    store = open_store(db_path)
+    demo_id = build_demo(store)
+    # A newer programme made from the same template: the one pages used to
+    # fall back to when they lost the choice.
+    other_id = programmes.create_programme(store, "Newer look-alike", ["Social work"])
+    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
+    with streamlit_server(APP, work / "server.log", env) as url:
+        yield Running(url, store, demo_id, other_id)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def browser(running: Running) -> Iterator[Any]:
+    with chromium_browser() as b:
+        warm_up(b, running.url)
+        yield b
+
+
+def warm_up(browser: Any, url: str) -> None:
+    """Open the join page once before the tests.
+
+    Known defect, not fixed here (reported): because the repository has a
+    ``pages/`` folder next to ``app.py``, Streamlit runs the *first* session
+    after a start in its legacy multipage mode, which knows no ``/present``
+    and shows a "Page not found" dialog (that makes the page inert) over the
+    right page. From the second session on, ``st.navigation`` is in charge.
+    The projector link is the default page (``/?view=``), which never hits it.
+    """
+    page = browser.new_page()
+    page.goto(url)
+    page.get_by_text("Join a pulse").first.wait_for(timeout=WAIT_MS)
+    page.close()
+
+
+def laptop(browser: Any) -> Any:
+    context = browser.new_context(viewport=LAPTOP)
+    context.set_default_timeout(WAIT_MS)
+    return context
+
+
+def sign_in(page: Any) -> None:
+    box = page.get_by_label("Facilitator passphrase")
+    box.wait_for()
+    page.wait_for_timeout(800)  # inputs are inert until the first run settles
+    box.focus()
+    page.keyboard.type(PASSPHRASE)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Sign out").wait_for()
+
+
+def programme_param(page: Any) -> str | None:
+    return parse_qs(urlsplit(page.url).query).get("programme", [None])[0]
+
+
+def chosen_programme(page: Any) -> str:
+    """The label the programme selector shows."""
+    box = page.locator(".st-key-programme_pick input[role='combobox']")
+    box.wait_for()
+    return box.input_value().strip()
+
+
+def test_sign_in_survives_reload_and_new_tab_until_sign_out(
+    running: Running, browser: Any
+) -> None:
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/present?programme={running.demo_id}")
+    sign_in(page)
+    page.get_by_text("Scan with your phone camera").wait_for()
+    cookie = next(c for c in context.cookies() if c["name"] == "tp_facilitator")
+    assert cookie["sameSite"] == "Strict"
+    with running.store.read() as db:
+        stored = [
+            r[0] for r in db.execute("SELECT token_hash FROM facilitator_sessions")
+        ]
+    assert cookie["value"] not in stored  # only a hash is kept
+
+    # F5 on the projector: straight back to the QR code, no sign-in form.
+    page.reload()
+    page.get_by_text("Scan with your phone camera").wait_for()
+    assert page.get_by_label("Facilitator passphrase").count() == 0
+    screenshot(page, "day-1-present-after-reload")
+
+    second = context.new_page()
+    second.goto(f"{running.url}/trends?programme={running.demo_id}")
+    second.get_by_role("heading", name="Trends").wait_for()
+    assert second.get_by_label("Facilitator passphrase").count() == 0
+
+    # Sign out in one tab: the token is revoked, so a new tab must sign in.
+    second.get_by_role("button", name="Sign out").click()
+    second.get_by_label("Facilitator passphrase").wait_for()
+    third = context.new_page()
+    third.goto(f"{running.url}/facilitator")
+    third.get_by_label("Facilitator passphrase").wait_for()
+    screenshot(third, "day-2-signed-out")
+    context.close()
+
+
+def landed(page: Any, name: str) -> None:
+    if name == "Present (QR)":
+        page.locator(".tp-qr img").wait_for()
+    else:
+        page.get_by_role("heading", name=name).first.wait_for()
+
+
+def test_the_chosen_programme_survives_every_sidebar_link(
+    running: Running, browser: Any
+) -> None:
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/facilitator")
+    sign_in(page)
+    # Choose the older (demo) programme in the selector.
+    page.locator(".st-key-programme_pick button[aria-label='Open']").click()
+    demo_name = programmes.get_programme(running.store, running.demo_id).name
+    page.get_by_role("option", name=demo_name).click()
+    page.wait_for_function(
+        f"() => location.search.includes('programme={running.demo_id}')"
+    )
+    for name in SIDEBAR_PAGES + ["Programmes"]:
+        page.locator("[data-testid='stSidebar']").get_by_role("link", name=name).click()
+        page.wait_for_function(
+            f"() => location.search.includes('programme={running.demo_id}')"
+        )
+        landed(page, name)
+        if name != "Settings":
+            assert chosen_programme(page) == demo_name, name
+        # A reload keeps it too.
+        page.reload()
+        landed(page, name)
+        assert programme_param(page) == str(running.demo_id), name
+        if name != "Settings":
+            assert chosen_programme(page) == demo_name, name
+    screenshot(page, "day-3-programme-kept")
+    context.close()
+
+
+def test_create_twice_makes_one_programme_and_selects_it(
+    running: Running, browser: Any
+) -> None:
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/facilitator?programme={running.demo_id}")
+    sign_in(page)
+    page.get_by_text("New programme from the template").click()
+    name_box = page.get_by_label("Programme name")
+    name_box.fill("Created twice")
+    name_box.press("Tab")
+    page.wait_for_timeout(500)
+    before = len(programmes.list_programmes(running.store))
+    page.get_by_role("button", name="Create programme").dblclick()
+    page.wait_for_function(
+        "() => /programme=\\d+/.test(location.search) && "
+        f"!location.search.includes('programme={running.demo_id}')"
+    )
+    page.wait_for_timeout(2000)  # let a second run, if any, finish
+    made = [
+        p for p in programmes.list_programmes(running.store) if p[1] == "Created twice"
+    ]
+    assert len(made) == 1
+    assert len(programmes.list_programmes(running.store)) == before + 1
+    new_id = made[0][0]
+    page.wait_for_function(f"() => location.search.includes('programme={new_id}')")
+    assert chosen_programme(page) == "Created twice"
+    # The next page opened from the sidebar works on the new programme too.
+    page.locator("[data-testid='stSidebar']").get_by_role(
+        "link", name="Questions"
+    ).click()
+    page.wait_for_function(f"() => location.search.includes('programme={new_id}')")
+    page.get_by_role("heading", name="Questions").wait_for()
+    assert chosen_programme(page) == "Created twice"
+    screenshot(page, "day-4-created")
+    context.close()
+
+
+PROJECTOR_SIZES = [(1024, 768), (1366, 768), (1920, 960), (1920, 1080), (3840, 2160)]
+
+
+def decode_qr(png: bytes) -> list[str]:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png)).convert("L")
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def whole_in_viewport(page: Any, selector: str) -> None:
+    box = page.locator(selector).first.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None, selector
+    assert box["x"] >= 0 and box["y"] >= 0, (selector, box)
+    assert box["x"] + box["width"] <= viewport["width"] + 0.5, (selector, box)
+    assert box["y"] + box["height"] <= viewport["height"] + 0.5, (selector, box)
+
+
+def check_present(page: Any, code: str, name: str) -> None:
+    page.locator(".tp-qr img").wait_for()
+    page.wait_for_timeout(300)
+    whole_in_viewport(page, ".tp-qr img")
+    whole_in_viewport(page, "[data-testid='join-code']")
+    # The code is not clipped inside its column either.
+    clipped = page.locator("[data-testid='join-code']").evaluate(
+        "e => e.scrollWidth > e.parentElement.clientWidth + 1"
+    )
+    assert not clipped, name
+    assert page.locator("[data-testid='join-code']").inner_text().strip() == code
+    side = page.locator(".tp-qr img").bounding_box()["width"]
+    assert side >= 250, (name, side)  # big enough for the back of a room
+    texts = decode_qr(page.screenshot())
+    assert any(t.endswith(f"/?code={code}") for t in texts), (name, texts)
+    screenshot(page, name)
+
+
+def test_present_fits_every_projector_with_and_without_sidebar(
+    running: Running, browser: Any
+) -> None:
+    pulse = demo_open_pulse(running.store)
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto(f"{running.url}/present?programme={running.demo_id}&pulse={pulse.id}")
+    sign_in(page)
+    for width, height in PROJECTOR_SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.reload()
+        page.locator("[data-testid='stSidebar']").wait_for()
+        check_present(page, pulse.code, f"present-{width}x{height}-sidebar")
+        page.locator("[data-testid='stSidebar']").hover()  # shows the button
+        page.locator("[data-testid='stSidebarCollapseButton'] button").click()
+        page.locator("[data-testid='stExpandSidebarButton']").wait_for()
+        page.wait_for_timeout(800)  # the sidebar's slide
+        check_present(page, pulse.code, f"present-{width}x{height}-no-sidebar")
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.locator("[data-testid='stSidebarCollapseButton']").wait_for()
+    context.close()
+
+
+def test_projector_link_shows_only_the_join_screen_until_revoked(
+    running: Running, browser: Any
+) -> None:
+    from access import tokens
+
+    pulse = demo_open_pulse(running.store)
+    token = tokens.new_screen_link(running.store, pulse.id)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto(f"{running.url}/?view={token}")
+    check_present(page, pulse.code, "projector-link-1920x1080")
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    assert page.get_by_label("Facilitator passphrase").count() == 0
+    body = page.locator("body").inner_text()
+    for hidden in ("Programmes", "Live room", "Trends", "Reveal", "Sign out"):
+        assert hidden not in body
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.reload()
+    check_present(page, pulse.code, "projector-link-1024x768")
+    tokens.revoke_screen_links(running.store, pulse.id)
+    page.reload()
+    page.get_by_text("not valid").first.wait_for()
+    assert page.locator(".tp-qr").count() == 0
+    screenshot(page, "projector-link-revoked")
+    context.close()
+
+
+def demo_open_pulse(store: Store) -> Any:
+    with store.read() as db:
+        pulse_id = db.execute(
+            "SELECT id FROM pulses WHERE status = 'open' ORDER BY id"
+        ).fetchone()[0]
+    return programmes.pulse_by_id(store, pulse_id)
