@@ -23,7 +23,7 @@ import streamlit as st
 
 from access import passphrase as hashing
 from access import signin, tokens
-from storage.db import Store
+from storage.db import Store, database_path
 from widgets.browser_cookie import (
     CLIENT_COOKIE,
     SESSION_COOKIE,
@@ -106,10 +106,11 @@ def passphrase_source() -> str:
     configured = signin.configured_passphrase(os.environ, _secrets())
     if configured is not None:
         return configured[1]
+    where = database_path().resolve().parent / PASSPHRASE_FILE
     return (
-        "the one generated on the first run (see the first run's start-up "
-        f"message; change it under Settings; lost it? set {signin.ENV_VAR} "
-        "and restart)"
+        f"the one generated on the first run, in {where} (readable only by its "
+        f"owner; change it under Settings; lost it? set {signin.ENV_VAR} and "
+        "restart)"
     )
 
 
