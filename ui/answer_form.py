@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from storage.programmes import Group, PulseInfo, Question
-from survey.i18n import text_in
+from survey.i18n import N_, text_in
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LABELS, SCALE_LOW
 from survey.words import PREFER_NOT_TO_SAY
 from ui.i18n import _, current_language
@@ -56,7 +56,7 @@ class FilledForm:
         )
 
 
-NOT_RECORDED = (
+NOT_RECORDED = N_(
     "Your answers were not recorded: this pulse closed before they arrived, so "
     "they are not in the results. Nothing was stored. They are shown below so "
     "you can see what you chose, or tell the facilitator."

@@ -32,6 +32,13 @@ from survey.i18n import LANGUAGES, N_, translations
 from ui.links import LOOPBACK_WARNING, join_base, join_url
 from ui.plain import plain
 
+# The words the room reads, in the join link's language (a Welsh QR code gets
+# Welsh instructions).
+_SCAN = N_("Scan with your phone camera")
+_GO_TO = N_("Or go to")
+_TYPE_CODE = N_("and type the code")
+_SO_FAR = N_("Answers so far")
+
 _PAGE_CSS = """
 <style>
 /* The projector needs the room: less padding around the page. */
@@ -102,10 +109,10 @@ def present_view(store: Store, pulse: PulseInfo, language: str | None = None) ->
             raise ValueError("Join codes are letters and digits only.")
         st.html(
             f'<div class="tp-box" lang="{lang}">'
-            f'<p class="tp-label">{label(N_("Scan with your phone camera"))}</p>'
-            f'<p class="tp-label">{label(N_("Or go to"))}</p>'
+            f'<p class="tp-label">{label(_SCAN)}</p>'
+            f'<p class="tp-label">{label(_GO_TO)}</p>'
             f'<div class="tp-link">{_html_text(url.split("?")[0])}</div>'
-            f'<p class="tp-label">{label(N_("and type the code"))}</p>'
+            f'<p class="tp-label">{label(_TYPE_CODE)}</p>'
             f'<div class="tp-code" data-testid="join-code">{pulse.code}</div>'
             "</div>"
         )
@@ -149,7 +156,7 @@ def live_count(store: Store, pulse_id: int, lang: str = "en") -> None:
             )
         st.html(
             f'<div class="tp-box" lang="{lang}"><div class="tp-count" '
-            f'data-testid="answer-count">{_html_text(words_in(N_("Answers so far")))}'
+            f'data-testid="answer-count">{_html_text(words_in(_SO_FAR))}'
             f": {count}</div></div>"
         )
         if line:
