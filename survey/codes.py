@@ -11,6 +11,9 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
+
+from survey.i18n import N_
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -40,24 +43,32 @@ def normalise_code(typed: str) -> str | None:
 _LOOKALIKES = "01OIL"
 
 
-def code_problem(typed: str) -> str | None:
+ONLY_LETTERS_AND_DIGITS = N_(
+    "Codes have only letters and digits. Check the code on the screen."
+)
+NO_LOOKALIKES = N_(
+    "Codes never contain {letters} (no 0, O, 1, I or L), so check that character "
+    "on the screen: it is probably another letter or digit."
+)
+WRONG_LENGTH = N_(
+    "Codes have {length} characters; that has {typed}. Check the code on the screen."
+)
+
+
+def code_problem(
+    typed: str, gettext: Callable[[str], str] = lambda text: text
+) -> str | None:
     """Why what was typed cannot be any pulse's code, in words a participant can
-    act on; None when it could be one (then only the database can tell)."""
+    act on (through ``gettext``); None when it could be one (then only the
+    database can tell)."""
     cleaned = re.sub(r"[\s\-]", "", typed or "").upper()
     if not cleaned.isascii() or not cleaned.isalnum():
-        return "Codes have only letters and digits. Check the code on the screen."
+        return gettext(ONLY_LETTERS_AND_DIGITS)
     lookalikes = sorted({ch for ch in cleaned if ch in _LOOKALIKES})
     if lookalikes:
-        return (
-            f"Codes never contain {', '.join(lookalikes)} (no 0, O, 1, I or L), so "
-            "check that character on the screen: it is probably another letter or "
-            "digit."
-        )
+        return gettext(NO_LOOKALIKES).format(letters=", ".join(lookalikes))
     if not CODE_LENGTH <= len(cleaned) <= 12:
-        return (
-            f"Codes have {CODE_LENGTH} characters; that has {len(cleaned)}. "
-            "Check the code on the screen."
-        )
+        return gettext(WRONG_LENGTH).format(length=CODE_LENGTH, typed=len(cleaned))
     return None
 
 

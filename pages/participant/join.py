@@ -112,8 +112,7 @@ elif wait:
 elif pulse is None:
     code_missed(code)
     # A code no pulse could have (0, O, 1, I, L; too short) says what is wrong.
-    problem = codes.code_problem(code)
-    ask_for_code(_(problem) if problem else _(NO_OPEN_PULSE))
+    ask_for_code(codes.code_problem(code, _) or _(NO_OPEN_PULSE))
 else:
     st.caption(plain(pulse.programme_name))
     st.subheader(plain(pulse.session_title))
