@@ -239,7 +239,8 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"  (warm-up: {problem})")
         proxy.start()
         if not args.domain:
-            wait_healthy([(proxy, args.port)], START_TIMEOUT_S, HEALTH_PATH)
+            probe = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+            wait_healthy([(proxy, args.port)], START_TIMEOUT_S, HEALTH_PATH, probe)
         base = address.join_base(served_port, env)
         banner(base, codes, args)
         say(f"Logs: {log_dir}")

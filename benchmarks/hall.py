@@ -36,8 +36,6 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -51,10 +49,9 @@ from benchmarks.scenarios import MinimalScenario, PulseScenario
 from benchmarks.servers import (
     APP_SCRIPT,
     MINIMAL_SCRIPT,
-    REPO_ROOT,
+    ServedServer,
     Server,
     db_snapshot,
-    free_port,
     proc_cpu_s,
     self_cpu_s,
 )
@@ -70,29 +67,23 @@ TARGETS = {
 
 @dataclass
 class Stack:
-    """A server under test: its port, and the processes whose CPU counts."""
+    """A server under test (``Server`` or ``ServedServer``), its port, its
+    database, and the processes whose CPU counts."""
 
     name: str
-    port: int
-    proc: subprocess.Popen
+    server: Server | ServedServer
     db: Path | None
-    log: Path
+
+    @property
+    def port(self) -> int:
+        return self.server.port
 
     def children(self) -> dict[str, list[int]]:
         """Streamlit workers and Caddy (the process itself for ``direct``)."""
-        if self.name == "direct":
-            return {"streamlit": [self.proc.pid], "caddy": []}
-        found: dict[str, list[int]] = {"streamlit": [], "caddy": []}
-        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        for pid in path.read_text().split():
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-            except OSError:
-                continue
-            found["caddy" if b"caddy" in cmd.split()[0] else "streamlit"].append(
-                int(pid)
-            )
-        return found
+        if isinstance(self.server, ServedServer):
+            return self.server.children()
+        assert self.server.proc is not None
+        return {"streamlit": [self.server.proc.pid], "caddy": []}
 
     def cpu(self) -> dict[str, float]:
         return {
@@ -101,13 +92,7 @@ class Stack:
         }
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        self.server.stop()
 
 
 def _prepare_db(work: Path) -> tuple[Path, str, int]:
@@ -125,36 +110,22 @@ def _prepare_db(work: Path) -> tuple[Path, str, int]:
 
 
 def start_stack(name: str, work: Path, workers: int) -> Stack:
-    env = {**os.environ, PASSPHRASE_ENV: DASHBOARD_PASSPHRASE}
-    db = work / "pulse.db" if name != "floor" else None
+    env = {PASSPHRASE_ENV: DASHBOARD_PASSPHRASE}
     if name == "direct":
-        server = Server(APP_SCRIPT, db, work / "direct.log", env=env)
-        server.start()
-        assert server.proc is not None
-        return Stack(name, server.port, server.proc, db, work / "direct.log")
-    port = free_port()
-    log = work / f"{name}-serve.txt"
-    cmd = [
-        sys.executable, str(REPO_ROOT / "serve.py"), "--host", "127.0.0.1",
-        "--port", str(port), "--workers", str(workers),
-        "--log-dir", str(work / f"{name}-logs"),
-    ]  # fmt: skip
-    if name == "floor":
-        cmd += ["--app", str(MINIMAL_SCRIPT)]
-        env["PULSE_DB"] = str(work / "floor-unused.db")
-    else:
-        env["PULSE_DB"] = str(db)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        db = work / "pulse.db"
+        server: Server | ServedServer = Server(
+            APP_SCRIPT, db, work / "direct.log", env=env
         )
-    deadline = time.monotonic() + 180
-    while "Ctrl-C stops" not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"serve.py did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    return Stack(name, port, proc, db, log)
+    elif name == "served":
+        db = work / "pulse.db"
+        server = ServedServer(APP_SCRIPT, db, work / "served.txt", workers, env)
+    else:
+        db = None
+        server = ServedServer(
+            MINIMAL_SCRIPT, work / "floor-unused.db", work / "floor.txt", workers
+        )
+    server.start()
+    return Stack(name, server, db)
 
 
 async def run_phones(

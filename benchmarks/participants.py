@@ -28,6 +28,8 @@ pattern and prints our figures as a ratio to that floor.
     python -m benchmarks.participants --participants 300 --rate 30
     python -m benchmarks.participants --rate 30 --soak-minutes 10
     python -m benchmarks.participants --participants 300 --rate 30 --dashboards 2
+    python -m benchmarks.participants --served 2 --soak-minutes 10 --rate 20 \
+        --dashboards 2 --device-token
 
 ``--dashboards D`` adds D facilitators watching the Live room while the room
 answers. Before the first participant arrives, each dashboard opens
@@ -98,6 +100,7 @@ from benchmarks.servers import (
     APP_SCRIPT,
     MINIMAL_SCRIPT,
     DbSnapshot,
+    ServedServer,
     Server,
     busy_pct_of_one_core,
     db_query,
@@ -112,13 +115,13 @@ from benchmarks.soak import print_samples
 
 def bench_pulse(args, n: int, workdir: Path, sample_every: float) -> dict:
     db_path = workdir / "pulse.db"
-    server = Server(
-        APP_SCRIPT,
-        db_path,
-        workdir / "pulse-server.log",
-        args.streamlit_option,
-        # The dashboards sign in with it (and the app prints no generated one).
-        env={PASSPHRASE_ENV: DASHBOARD_PASSPHRASE},
+    # The dashboards sign in with it (and the app prints no generated one).
+    env = {PASSPHRASE_ENV: DASHBOARD_PASSPHRASE}
+    log = workdir / "pulse-server.log"
+    server = (
+        ServedServer(APP_SCRIPT, db_path, log, args.served, env)
+        if args.served
+        else Server(APP_SCRIPT, db_path, log, args.streamlit_option, env=env)
     )
     print(f"Starting Together Pulse: port {server.port}, PULSE_DB={db_path}")
     server.start()
@@ -200,11 +203,11 @@ def db_check(
 
 
 def bench_minimal(args, n: int, workdir: Path, sample_every: float) -> dict:
-    server = Server(
-        MINIMAL_SCRIPT,
-        workdir / "minimal-unused.db",
-        workdir / "minimal-server.log",
-        args.streamlit_option,
+    unused_db, log = workdir / "minimal-unused.db", workdir / "minimal-server.log"
+    server = (
+        ServedServer(MINIMAL_SCRIPT, unused_db, log, args.served)
+        if args.served
+        else Server(MINIMAL_SCRIPT, unused_db, log, args.streamlit_option)
     )
     print(f"Starting the minimal app: port {server.port}")
     server.start()
@@ -294,6 +297,14 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         metavar="SECONDS",
         help="before starting, wait up to this long for the machine to be idle",
+    )
+    p.add_argument(
+        "--served",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="drive python serve.py with this many workers instead of one "
+        "streamlit run process (memory and CPU summed over the workers)",
     )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path, help="write the results here as JSON")

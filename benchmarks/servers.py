@@ -136,6 +136,97 @@ class Server:
         return proc_cpu_s(self.proc.pid) if self.proc else None
 
 
+class ServedServer:
+    """``python serve.py`` (Caddy and ``workers`` Streamlit processes) on a free
+    127.0.0.1 port, with the ``Server`` interface: ``port`` is Caddy's; CPU and
+    memory are summed over the Streamlit workers (Caddy's CPU apart)."""
+
+    def __init__(
+        self,
+        script: Path,
+        db_path: Path,
+        log_path: Path,
+        workers: int = 2,
+        env: dict[str, str] | None = None,
+    ):
+        self.script, self.db_path, self.log_path = script, db_path, log_path
+        self.workers, self.env = workers, env or {}
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, wait_s: float = 180.0) -> None:
+        env = dict(os.environ, PULSE_DB=str(self.db_path), **self.env)
+        cmd = [
+            sys.executable, str(REPO_ROOT / "serve.py"), "--host", "127.0.0.1",
+            "--port", str(self.port), "--workers", str(self.workers),
+            "--app", str(self.script),
+            "--log-dir", str(self.log_path.with_suffix(".logs")),
+        ]  # fmt: skip
+        with open(self.log_path, "wb") as out:
+            self.proc = subprocess.Popen(
+                cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + wait_s
+        while "Ctrl-C stops" not in self.log_tail(200):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"serve.py did not start:\n{self.log_tail()}")
+            time.sleep(0.2)
+
+    def children(self) -> dict[str, list[int]]:
+        """Streamlit workers and Caddy, by pid."""
+        found: dict[str, list[int]] = {"streamlit": [], "caddy": []}
+        if self.proc is None or self.proc.poll() is not None:
+            return found
+        pid = self.proc.pid
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            try:
+                cmd = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            kind = "caddy" if cmd[0].endswith(b"caddy") else "streamlit"
+            found[kind].append(int(child))
+        return found
+
+    def cpu_s(self, kind: str = "streamlit") -> float | None:
+        return sum(proc_cpu_s(p) or 0.0 for p in self.children()[kind])
+
+    def rss_mb(self) -> float | None:
+        return sum(rss_mb(p) or 0.0 for p in self.children()["streamlit"])
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+    def exit_note(self) -> str | None:
+        if self.proc is None or self.proc.poll() is None:
+            return None
+        return f"serve.py exited DURING the run:\n{self.log_tail(8)}"
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def log_problems(self) -> list[str]:
+        problems = []
+        for log in sorted(self.log_path.with_suffix(".logs").glob("worker-*.log")):
+            text = log.read_text(errors="replace")
+            problems += [
+                f"{log.name}: {line[:160]}"
+                for line in text.splitlines()
+                if any(w in line for w in ("ERROR", "Traceback", "Exception"))
+            ]
+        return problems[:20]
+
+
 def rss_mb(pid: int) -> float | None:
     try:
         import psutil  # optional

@@ -80,9 +80,14 @@ class Child:
             self.proc.wait(timeout=timeout)
 
 
-def healthy(port: int, path: str = "/_stcore/health", timeout: float = 2.0) -> bool:
+def healthy(
+    port: int,
+    path: str = "/_stcore/health",
+    timeout: float = 2.0,
+    host: str = "127.0.0.1",
+) -> bool:
     try:
-        url = f"http://127.0.0.1:{port}{path}"
+        url = f"http://{host}:{port}{path}"
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status == 200
     except OSError:
@@ -90,7 +95,10 @@ def healthy(port: int, path: str = "/_stcore/health", timeout: float = 2.0) -> b
 
 
 def wait_healthy(
-    children: Sequence[tuple[Child, int]], timeout: float, path: str
+    children: Sequence[tuple[Child, int]],
+    timeout: float,
+    path: str,
+    host: str = "127.0.0.1",
 ) -> None:
     """Wait until every ``(child, port)`` answers ``path``; raise with the
     child's name if one exits or the time runs out."""
@@ -100,7 +108,7 @@ def wait_healthy(
         for child, port in list(pending):
             if not child.alive():
                 raise RuntimeError(f"{child.name} exited while starting")
-            if healthy(port, path):
+            if healthy(port, path, host=host):
                 pending.remove((child, port))
         if pending and time.monotonic() > deadline:
             names = ", ".join(c.name for c, _ in pending)
