@@ -12,13 +12,27 @@ deadline has passed takes no answers even before ``finish_due`` runs.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
 from storage.db import Store
 from storage.programmes import close_pulse
 
-GRACE_SECONDS = 60
+GRACE_ENV = "PULSE_CLOSE_GRACE_SECONDS"
+
+
+def _grace_seconds() -> int:
+    text = os.environ.get(GRACE_ENV, "").strip()
+    if not text:
+        return 60
+    if not text.isdigit() or not 0 < int(text) <= 600:
+        raise ValueError(f"{GRACE_ENV} must be a whole number of seconds, 1 to 600.")
+    return int(text)
+
+
+GRACE_SECONDS = _grace_seconds()
+"""How long forms already open can still be sent after Close (default 60 s)."""
 
 
 def begin_closing(

@@ -14,12 +14,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from storage import programmes
+from storage import programmes, responses
 from storage.db import Store, open_store
 from storage.demo import build_demo
 from tests.e2e.harness import (
     WAIT_MS,
     chromium_browser,
+    new_page,
     require_chromium,
     screenshot,
     streamlit_server,
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.e2e
 PASSPHRASE = "correct horse battery staple"
 APP = Path(__file__).resolve().parents[2] / "app.py"
 LAPTOP = {"width": 1366, "height": 768}
+GRACE_S = 12
 SIDEBAR_PAGES = ["Live room", "Trends", "Present (QR)", "Questions", "Data", "Settings"]
 
 
@@ -50,7 +52,12 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     # A newer programme made from the same template: the one pages used to
     # fall back to when they lost the choice.
     other_id = programmes.create_programme(store, "Newer look-alike", ["Social work"])
-    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
+    env = {
+        "PULSE_DB": str(db_path),
+        "PULSE_FACILITATOR_PASSWORD": PASSPHRASE,
+        # A short grace period, so the test sees it end without a long wait.
+        "PULSE_CLOSE_GRACE_SECONDS": str(GRACE_S),
+    }
     with streamlit_server(APP, work / "server.log", env) as url:
         yield Running(url, store, demo_id, other_id)
     store.close()
@@ -318,3 +325,60 @@ def demo_open_pulse(store: Store) -> Any:
             "SELECT id FROM pulses WHERE status = 'open' ORDER BY id"
         ).fetchone()[0]
     return programmes.pulse_by_id(store, pulse_id)
+
+
+def fill_phone_form(phone: Any, value: int) -> None:
+    groups = phone.locator("[data-testid='stButtonGroup']")
+    groups.first.wait_for()
+    for index in range(groups.count()):
+        groups.nth(index).get_by_role("radio", name=str(value)).tap()
+
+
+def test_close_asks_first_and_keeps_a_grace_period(
+    running: Running, browser: Any
+) -> None:
+    """Close with forms open: one sent within the grace period counts; one sent
+    after it is refused, stays on screen and says why. Nothing is lost silently."""
+    session_id = programmes.add_session(running.store, running.demo_id, "Grace check")
+    pulse = programmes.create_pulse(running.store, session_id, "during")
+    programmes.open_pulse(running.store, pulse.id)
+    in_time, too_late = new_page(browser), new_page(browser)
+    for phone in (in_time, too_late):
+        phone.goto(f"{running.url}/?code={pulse.code}")
+        fill_phone_form(phone, 5)
+
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/facilitator?programme={running.demo_id}")
+    sign_in(page)
+    page.locator(f".st-key-close-{pulse.id} button").first.click()
+    # One click only asks; nothing is closed yet.
+    confirm = page.locator(f".st-key-confirm-close-{pulse.id} button")
+    confirm.wait_for()
+    assert programmes.pulse_by_id(running.store, pulse.id).status == "open"
+    screenshot(page, "close-1-confirm")
+    confirm.click()
+    page.locator(f".st-key-keep-open-{pulse.id} button").wait_for()
+    assert programmes.pulse_by_id(running.store, pulse.id).status == "closing"
+
+    present = context.new_page()
+    present.goto(f"{running.url}/present?programme={running.demo_id}&pulse={pulse.id}")
+    present.get_by_text("send your answers now").wait_for()
+    screenshot(present, "close-2-present-countdown")
+
+    in_time.get_by_role("button", name="Send my answers").tap()
+    in_time.get_by_text("Your answers are in").wait_for()
+    assert responses.count_responses(running.store, pulse.id) == 1
+
+    # The grace period ends; Present says so by itself (no reload).
+    present.get_by_text("This pulse has closed").wait_for(timeout=(GRACE_S + 15) * 1000)
+    assert programmes.pulse_by_id(running.store, pulse.id).status == "closed"
+    too_late.get_by_role("button", name="Send my answers").tap()
+    too_late.get_by_text("were not recorded").wait_for()
+    assert too_late.get_by_text("closed before they arrived").count() == 1
+    kept = too_late.locator("[data-testid='stText']").all_inner_texts()
+    questions = programmes.pulse_questions(running.store, pulse.id)
+    assert f"1. {questions[0].text} — 5" in kept
+    assert responses.count_responses(running.store, pulse.id) == 1
+    screenshot(too_late, "close-3-refused-kept-on-screen")
+    context.close()
