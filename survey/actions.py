@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -78,3 +79,19 @@ def what_followed(action: Action, result: ProgrammeTrends) -> str:
             f"{end['mean']:.1f} at {end['pulse_label']}"
         )
     return "Afterwards — " + "; ".join(sentences) + "." if sentences else ""
+
+
+def current_session(sessions: Sequence[tuple[str | None, bool]], today: date) -> int:
+    """Which session an action agreed "now" was most likely agreed at, as an
+    index into ``sessions`` (each ``(ISO date or None, has a pulse open)``, in
+    timeline order): one with a pulse open or closing, else the last one dated
+    today or earlier, else the first. The form used to default to the first
+    session, so actions from day 2 were filed under the 1:1 conversations."""
+    for index, (_, live) in enumerate(sessions):
+        if live:
+            return index
+    best = 0
+    for index, (day, _) in enumerate(sessions):
+        if day is not None and day <= today.isoformat():
+            best = index
+    return best

@@ -200,3 +200,18 @@ def test_delete_needs_confirmation(demo_store: Store) -> None:
     with demo_store.read() as db:
         assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM comments").fetchone()[0] == 0
+
+
+def test_actions_form_starts_at_the_current_session(demo_store: Store) -> None:
+    """Issue 13 item 9: "Agreed at" defaulted to the first session."""
+    programme_id = programmes.list_programmes(demo_store)[0][0]
+    pulse_id = demo_open_pulse(demo_store)
+    live_session = next(
+        s.id
+        for s in programmes.timeline(demo_store, programme_id)
+        if any(p.id == pulse_id for p in s.pulses)
+    )
+    at = page("pages/facilitator/programmes.py", programme=str(programme_id))
+    agreed_at = next(s for s in at.selectbox if s.label == "Agreed at")
+    assert agreed_at.value == live_session
+    assert live_session != programmes.timeline(demo_store, programme_id)[0].id

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from storage import actions, programmes
 from storage.db import Store
+from survey.actions import current_session
 from survey.instrument import DIMENSIONS, dimension_label
 from ui.plain import plain
 
@@ -25,7 +28,10 @@ def action_list(store: Store, programme_id: int) -> None:
             )
             for update in action.updates:
                 st.text(f"{update.date}  {update.status}  {update.note}")
-            with st.form(f"action-update-{action.id}", border=False):
+            # Cleared after saving: a second Update must not log the note twice.
+            with st.form(
+                f"action-update-{action.id}", border=False, clear_on_submit=True
+            ):
                 left, mid, right = st.columns([2, 4, 1], vertical_alignment="bottom")
                 status = left.selectbox(
                     "Status",
@@ -46,6 +52,15 @@ def add_action_form(store: Store, programme_id: int) -> None:
         session_id = st.selectbox(
             "Agreed at",
             [s.id for s in sessions],
+            index=current_session(
+                [
+                    (s.date, any(p.status in ("open", "closing") for p in s.pulses))
+                    for s in sessions
+                ],
+                date.today(),
+            )
+            if sessions
+            else 0,
             format_func={s.id: f"{s.date} · {s.title}" for s in sessions}.__getitem__,
         )
         dimensions = st.multiselect(
