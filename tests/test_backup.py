@@ -17,7 +17,7 @@ from storage.__main__ import main
 from storage.db import Store, open_store
 from storage.demo import build_demo, build_synthetic
 from survey import codes
-from tests.conftest import OpenPulse, make_open_pulse
+from tests.fixtures import OpenPulse, make_open_pulse
 
 THREADS = 16
 

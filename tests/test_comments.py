@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from storage import comments, programmes, responses
 from storage.db import open_store
 from survey.comment_rules import batch_due, waiting_for
-from tests.conftest import OpenPulse, make_open_pulse
+from tests.fixtures import PASSPHRASE, OpenPulse, make_open_pulse, signed_in_page
 
 
 def answer(op: OpenPulse, comment: str | None = None) -> None:
@@ -129,20 +129,8 @@ def test_batch_rule() -> None:
     assert waiting_for(7, 5, 5) == 3
 
 
-PASSPHRASE = "correct horse battery staple"
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
 def signed_in(path: str, op: OpenPulse) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["programme"] = str(op.programme_id)
-    at.query_params["pulse"] = str(op.pulse.id)
-    at.run()
-    at.switch_page(path).run()
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        PASSPHRASE
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    at = signed_in_page(path, programme=op.programme_id, pulse=op.pulse.id)
     assert not at.exception, at.exception
     return at
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from storage.db import open_store
 from survey.codes import device_hash
-from tests.conftest import make_open_pulse
+from tests.fixtures import make_open_pulse
 
 ROOT = Path(__file__).resolve().parents[1]
 CYCLES = 5

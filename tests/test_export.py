@@ -20,7 +20,7 @@ from storage.__main__ import main
 from storage.db import Store, open_store
 from storage.demo import build_demo
 from survey.words import EVERYONE
-from tests.conftest import make_open_pulse
+from tests.fixtures import make_open_pulse, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -382,10 +382,7 @@ def test_data_page_offers_downloads_after_sign_in(demo_db: Path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "pages/facilitator/data.py"), default_timeout=60)
     at.run()
     assert not at.download_button  # signed out: the sign-in form only
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        "correct horse battery staple"
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    sign_in(at)
     assert not at.exception, at.exception
     labels = [b.label for b in at.download_button]
     assert labels == [

@@ -12,9 +12,8 @@ from streamlit.testing.v1 import AppTest
 from storage import closing, programmes, responses, results
 from storage.db import Store, open_store
 from storage.demo import DEMO_NAME
+from tests.fixtures import APP, PASSPHRASE, sign_in, signed_in_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PASSPHRASE = "correct horse battery staple"
 FACILITATOR_PAGES = [
     "pages/facilitator/programmes.py",
     "pages/facilitator/live.py",
@@ -36,16 +35,15 @@ def demo_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stor
     store.close()
 
 
-def page(path: str, *, sign_in: bool = True, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()  # st.navigation registers the pages on the first run
-    at.switch_page(path).run()
-    if sign_in:
-        box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
-        box.set_value(PASSPHRASE)
-        next(b for b in at.button if b.label == "Sign in").click().run()
+def page(path: str, *, signed_in: bool = True, **params: str) -> AppTest:
+    if signed_in:
+        at = signed_in_page(path, **params)
+    else:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()  # st.navigation registers the pages on the first run
+        at.switch_page(path).run()
     assert not at.exception, at.exception
     return at
 
@@ -86,7 +84,7 @@ def button(at: AppTest, key: str):
 
 @pytest.mark.parametrize("path", FACILITATOR_PAGES)
 def test_no_access_without_the_passphrase(demo_store: Store, path: str) -> None:
-    at = page(path, sign_in=False)
+    at = page(path, signed_in=False)
     text = shown_text(at)
     assert "Facilitator sign-in" in text
     assert DEMO_NAME not in text
@@ -94,11 +92,8 @@ def test_no_access_without_the_passphrase(demo_store: Store, path: str) -> None:
 
 
 def test_wrong_passphrase_is_refused(demo_store: Store) -> None:
-    at = page(FACILITATOR_PAGES[0], sign_in=False)
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        "wrong passphrase"
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    at = page(FACILITATOR_PAGES[0], signed_in=False)
+    sign_in(at, "wrong passphrase")
     assert "Facilitator sign-in" in shown_text(at)
     assert not at.tabs
 

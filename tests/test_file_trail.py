@@ -14,7 +14,7 @@ from scipy.stats import kendalltau
 
 from storage import backup, programmes, responses, retention
 from storage.db import Store
-from tests.conftest import OpenPulse
+from tests.fixtures import OpenPulse
 from tests.forensics import records_on_disk
 
 PEOPLE = 40

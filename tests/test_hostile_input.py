@@ -13,10 +13,15 @@ from streamlit.testing.v1 import AppTest
 from storage import comments, responses
 from storage.db import Store, open_store
 from survey import answers
-from tests.conftest import OpenPulse, make_open_pulse, row_counts
+from tests.fixtures import (
+    APP,
+    PASSPHRASE,
+    OpenPulse,
+    make_open_pulse,
+    row_counts,
+    sign_in,
+)
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PASSPHRASE = "correct horse battery staple"
 INJECTIONS = [
     "<img src=x onerror=alert(1)>",
     "<script>alert('x')</script>",
@@ -133,10 +138,7 @@ def test_comments_are_shown_as_plain_text_in_the_live_room(
     at.query_params["pulse"] = str(op.pulse.id)
     at.run()
     at.switch_page("pages/facilitator/live.py").run()
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        PASSPHRASE
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    sign_in(at)
     at.toggle[0].set_value(True).run()
     assert not at.exception
     shown_as_text = {t.value for t in at.text}

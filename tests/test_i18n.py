@@ -30,7 +30,7 @@ from survey.i18n import (
     translations,
 )
 from survey.words import is_reserved_group_name
-from tests.conftest import OpenPulse, make_open_pulse, row_counts
+from tests.fixtures import OpenPulse, make_open_pulse, row_counts, sign_in
 from ui.data_views import report_html as programme_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -467,9 +467,7 @@ def test_present_projects_a_welsh_join_link_in_welsh(
     AppTest.from_file(APP, default_timeout=60).run()  # seeds the demo
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/facilitator/present.py").run()
-    box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
-    box.set_value("correct horse battery staple")
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    sign_in(at)
 
     def room_html() -> str:
         return "\n".join(str(h.proto) for h in at.get("html"))

@@ -13,10 +13,8 @@ from access import code_guard
 from access.code_guard import Allowance
 from storage import closing, programmes, responses, tickets
 from storage.db import Store, open_store
-from tests.conftest import OpenPulse, make_open_pulse, row_counts
+from tests.fixtures import APP, OpenPulse, make_open_pulse, row_counts
 from ui import join_guard
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture

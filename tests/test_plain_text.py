@@ -14,10 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from storage import actions, programmes, responses
 from storage.db import Store, open_store
+from tests.fixtures import APP, PASSPHRASE, signed_in_page
 from ui.plain import plain
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PASSPHRASE = "correct horse battery staple"
 PIXEL = "![](http://127.0.0.1:9/px.gif)"
 HOSTILE = f"{PIXEL} **bold** <img src=x> :red[red] $x$"
 # What Markdown would make of it, if it were read as Markdown.
@@ -117,15 +116,7 @@ def assert_plain(at: AppTest) -> None:
 
 
 def facilitator_page(path: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    at.switch_page(path).run()
-    box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
-    box.set_value(PASSPHRASE)
-    next(b for b in at.button if b.label == "Sign in").click().run()
-    return at
+    return signed_in_page(path, **params)
 
 
 def test_the_participant_page_shows_typed_names_as_text(hostile: Hostile) -> None:

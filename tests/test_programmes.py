@@ -9,7 +9,7 @@ import pytest
 from storage import programmes, responses, results
 from storage.db import Store
 from survey.template import four_month_template
-from tests.conftest import make_open_pulse
+from tests.fixtures import make_open_pulse
 
 
 def test_template_has_the_story_sessions_in_order() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from storage import programmes, responses, results, retention
 from storage.db import Store
-from tests.conftest import OpenPulse
+from tests.fixtures import OpenPulse
 
 
 def submit(op: OpenPulse, value: int, group: int | None) -> None:
@@ -117,7 +117,7 @@ def test_question_counts_move_only_with_releases(open_pulse: OpenPulse) -> None:
 def test_reliability_needs_k_complete_answers(store: Store) -> None:
     """Finding 13: Cronbach's α was shown from 2 people."""
     from storage import aggregates
-    from tests.conftest import make_open_pulse
+    from tests.fixtures import make_open_pulse
 
     op = make_open_pulse(store, k=5)
     for value in (3, 4, 5, 6, 7):

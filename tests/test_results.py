@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from storage import programmes, responses, results
 from storage.db import Store, open_store
-from tests.conftest import OpenPulse, make_open_pulse
+from tests.fixtures import OpenPulse, make_open_pulse
 
 
 def submit(op: OpenPulse, value: int, group_index: int | None = 0, **kw) -> None:

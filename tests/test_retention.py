@@ -11,7 +11,7 @@ from storage import programmes, responses, results, retention
 from storage.__main__ import main
 from storage.db import Store, open_store
 from survey import answers
-from tests.conftest import ROW_TABLES, OpenPulse, make_open_pulse
+from tests.fixtures import ROW_TABLES, OpenPulse, make_open_pulse, sign_in
 
 CLOSED = date(2026, 3, 31)
 DAYS = 30
@@ -203,10 +203,7 @@ def test_data_page_closes_a_programme_and_sets_retention(
     page = Path(__file__).resolve().parents[1] / "pages/facilitator/data.py"
     at = AppTest.from_file(str(page), default_timeout=60)
     at.run()
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        "correct horse battery staple"
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    sign_in(at)
     close = next(b for b in at.button if b.label == "Close programme")
     assert close.disabled  # its pulse is open: confirm that first
     next(c for c in at.checkbox if c.label.startswith("Also close")).check().run()

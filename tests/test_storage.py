@@ -11,7 +11,7 @@ import pytest
 from storage import programmes, responses
 from storage.db import Store, open_store
 from survey import answers
-from tests.conftest import OpenPulse, make_open_pulse, row_counts
+from tests.fixtures import OpenPulse, make_open_pulse, row_counts
 
 
 def test_database_is_durable_and_consistent(store: Store) -> None:

@@ -11,10 +11,7 @@ from rendering.tickets import ticket_link, ticket_sheet
 from storage import tickets
 from storage.db import open_store
 from survey.codes import spaced_ticket
-from tests.conftest import make_open_pulse
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PASSPHRASE = "correct horse battery staple"
+from tests.fixtures import APP, PASSPHRASE, make_open_pulse, sign_in
 
 
 def test_one_card_per_ticket_with_its_code_and_names_as_text() -> None:
@@ -56,10 +53,7 @@ def test_the_present_page_makes_a_sheet_of_cards(
     at.query_params["pulse"] = str(op.pulse.id)
     at.run()
     at.switch_page("pages/facilitator/present.py").run()
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        PASSPHRASE
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    sign_in(at)
     at.sidebar.number_input[0].set_value(12)
     next(b for b in at.sidebar.button if b.label == "Make the cards").click().run()
     assert not at.exception

@@ -13,7 +13,7 @@ from storage import programmes, responses, tickets
 from survey import codes
 from survey.answers import TicketRejected
 from survey.codes import spaced_ticket
-from tests.conftest import OpenPulse, row_counts
+from tests.fixtures import OpenPulse, row_counts
 
 
 @pytest.fixture

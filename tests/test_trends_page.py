@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fixtures import as_shown
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PASSPHRASE = "correct horse battery staple"
+from tests.fixtures import APP, PASSPHRASE, as_shown, sign_in
 
 
 @pytest.fixture
@@ -20,10 +17,7 @@ def trends_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/facilitator/trends.py").run()
-    next(t for t in at.text_input if t.label == "Facilitator passphrase").set_value(
-        PASSPHRASE
-    )
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    sign_in(at)
     assert not at.exception, at.exception
     return at
 

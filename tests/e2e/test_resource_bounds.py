@@ -12,13 +12,13 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from storage.db import open_store
-from tests.conftest import make_open_pulse
 from tests.e2e.harness import (
     chromium_browser,
     new_page,
     require_chromium,
     streamlit_server,
 )
+from tests.fixtures import make_open_pulse
 
 pytestmark = pytest.mark.e2e
 APP = Path(__file__).resolve().parents[2] / "app.py"
