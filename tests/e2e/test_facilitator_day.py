@@ -31,7 +31,15 @@ PASSPHRASE = "correct horse battery staple"
 APP = Path(__file__).resolve().parents[2] / "app.py"
 LAPTOP = {"width": 1366, "height": 768}
 GRACE_S = 12
-SIDEBAR_PAGES = ["Live room", "Trends", "Present (QR)", "Questions", "Data", "Settings"]
+SIDEBAR_PAGES = [
+    "Live room",
+    "Trends",
+    "Comments",
+    "Present (QR)",
+    "Questions",
+    "Data",
+    "Settings",
+]
 
 
 @dataclass
@@ -381,4 +389,26 @@ def test_close_asks_first_and_keeps_a_grace_period(
     assert f"1. {questions[0].text} — 5" in kept
     assert responses.count_responses(running.store, pulse.id) == 1
     screenshot(too_late, "close-3-refused-kept-on-screen")
+    context.close()
+
+
+def test_trends_fits_a_1366_laptop(running: Running, browser: Any) -> None:
+    """Finding 7: nothing on Trends makes the page wider than the laptop."""
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/trends?programme={running.demo_id}")
+    sign_in(page)
+    page.get_by_text("What changed, and how sure we are").wait_for()
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    page.wait_for_timeout(1500)  # charts and tables finish laying out
+    widths = page.evaluate(
+        """() => [document.documentElement.scrollWidth,
+                  ...[...document.querySelectorAll(
+                      '[data-testid=stDataFrame], [data-testid=stVegaLiteChart]')]
+                    .map(e => Math.round(e.getBoundingClientRect().right))]"""
+    )
+    assert max(widths) <= LAPTOP["width"], widths
+    screenshot(page, "trends-1366")
+    page.get_by_text("What changed, and how sure we are").scroll_into_view_if_needed()
+    screenshot(page, "trends-1366-change-table")
     context.close()
