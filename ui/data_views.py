@@ -31,31 +31,29 @@ def export_section(store: Store, programme_id: int) -> None:
     if overview.not_closed:
         notes.append(f"{overview.not_closed} draft or open, not exported")
     st.caption(" · ".join(notes) + ".")
-    left, right = st.columns(2)
-    left.download_button(
-        "Aggregates (means, intervals)",
-        data=lambda: _csv_bytes(
-            csv_files.aggregates_csv(export.export_programme(store, programme_id))
-        ),
-        file_name=f"programme-{programme_id}-{csv_files.AGGREGATES_FILE}",
-        mime="text/csv",
-        icon=":material/table_chart:",
-        on_click="ignore",
-        disabled=not overview.closed,
-    )
-    right.download_button(
-        "Item-level answers (shuffled)",
-        data=lambda: _csv_bytes(
-            csv_files.answers_csv(export.export_programme(store, programme_id))
-        ),
-        file_name=f"programme-{programme_id}-{csv_files.ANSWERS_FILE}",
-        mime="text/csv",
-        icon=":material/list:",
-        on_click="ignore",
-        disabled=not overview.closed,
-        help="One row per answer; respondents numbered afresh, at random, in "
-        "each pulse, so nobody can be followed from one pulse to the next.",
-    )
+    files = (
+        ("Aggregates (means, intervals)", csv_files.aggregates_csv,
+         csv_files.AGGREGATES_FILE, ":material/table_chart:", None),
+        ("Item-level answers (shuffled)", csv_files.answers_csv,
+         csv_files.ANSWERS_FILE, ":material/list:",
+         "One row per answer; respondents numbered afresh, at random, in each "
+         "pulse, so nobody can be followed from one pulse to the next."),
+    )  # fmt: skip
+    for column, (label, write, name, icon, help_text) in zip(
+        st.columns(2), files, strict=True
+    ):
+        column.download_button(
+            label,
+            data=lambda write=write: _csv_bytes(
+                write(export.export_programme(store, programme_id))
+            ),
+            file_name=f"programme-{programme_id}-{name}",
+            mime="text/csv",
+            icon=icon,
+            on_click="ignore",
+            disabled=not overview.closed,
+            help=help_text,
+        )
 
 
 def backup_section(store: Store) -> None:

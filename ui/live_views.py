@@ -118,32 +118,25 @@ def result_chart_specs(snapshot: str) -> tuple[dict, dict]:
 
 
 def distribution_frame(shown: results.PulseResults) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "dimension_label": dimension_label(d.dimension),
-                "level": d.level,
-                "count": d.count,
-                "n": d.n,
-            }
-            for d in shown.distribution
-        ],
-        columns=["dimension_label", "level", "count", "n"],
-    )
+    return _frame(shown.distribution, charts.DISTRIBUTION_COLUMNS)
 
 
 def means_frame(shown: results.PulseResults) -> pd.DataFrame:
+    return _frame(shown.figures, charts.MEANS_COLUMNS)
+
+
+def _frame(rows: list, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The chart's columns from result objects, with dimensions as people name
+    them."""
     return pd.DataFrame(
         [
             {
-                "dimension_label": dimension_label(f.dimension),
-                "group": f.group,
-                "mean": f.mean,
-                "low": f.low,
-                "high": f.high,
-                "n": f.n,
+                column: dimension_label(row.dimension)
+                if column == "dimension_label"
+                else getattr(row, column)
+                for column in columns
             }
-            for f in shown.figures
+            for row in rows
         ],
-        columns=["dimension_label", "group", "mean", "low", "high", "n"],
+        columns=list(columns),
     )
