@@ -2,12 +2,15 @@
 
 Participants land on the join page (the default page, so a join link is
 ``/?code=K7PX2M``) and see no navigation; facilitator pages sit under
-``/facilitator`` and each checks access itself.
+``/facilitator`` and each checks access itself. The accessibility statement
+(``/accessibility``) is open to everyone and linked from every page's footer.
 """
 
 import streamlit as st
 
+from ui import a11y_text as words
 from ui.i18n import settle_language
+from ui.page_frame import FOOTER_KEY, apply_page_style, page_footer
 from ui.pickers import chosen_params
 from ui.resources import shared_store
 from ui.session_cap import admit_session
@@ -19,6 +22,12 @@ participant = st.Page(
     title="Answer a pulse",
     icon=":material/touch_app:",
     default=True,
+)
+statement = st.Page(
+    "pages/public/accessibility.py",
+    title=words.STATEMENT_TITLE,
+    icon=":material/accessibility:",
+    url_path="accessibility",
 )
 facilitator = [
     st.Page(
@@ -49,26 +58,37 @@ facilitator = [
         "pages/facilitator/settings.py", title="Settings", icon=":material/settings:"
     ),
 ]
-page = st.navigation([participant, *facilitator], position="hidden")
+page = st.navigation([participant, statement, *facilitator], position="hidden")
 is_participant = page.url_path == participant.url_path
 # A projector link is the default page with ?view=TOKEN (ui/present_views.py):
 # the default page, so a freshly started server never answers it with Streamlit's
 # "Page not found" dialog on the wall.
 is_projector = is_participant and "view" in st.query_params
+public = is_participant or page.url_path == statement.url_path
 st.set_page_config(
-    page_title=f"{page.title} · Together Pulse",
+    page_title=f"{page.title} · {words.SITE_NAME}",  # each page its own title
     page_icon="🌱",
-    layout="centered" if is_participant and not is_projector else "wide",
+    layout="centered" if public and not is_projector else "wide",
 )
 # Participants get Welsh or English (link, remembered choice, browser); the
 # facilitator pages are not translated yet, so they say they are English.
 settle_language(fixed=None if is_participant else "en")
 admit_session()
-if not is_participant:
+apply_page_style()
+if not public:
     # Every link carries the chosen programme (and pulse): a page switch, a
     # reload or a new tab opens the same programme (ui/pickers.py).
     params = chosen_params()
     with st.sidebar:
         for link in facilitator:
             st.page_link(link, query_params=params)
-page.run()
+if is_projector:  # a wall display: nothing to follow, no footer
+    page.run()
+else:
+    # The footer is drawn before the page runs (a page may st.stop()), into a
+    # container placed after the page's own.
+    body, footer = st.container(), st.container(key=FOOTER_KEY)
+    with footer:
+        page_footer(statement)
+    with body:
+        page.run()

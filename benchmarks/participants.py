@@ -10,7 +10,7 @@ at R per second. Each participant:
    ``["streamlit", <xsrf cookie value>]`` with that cookie, and sends a
    ``rerun_script`` BackMsg with ``query_string="code=CODE"``;
 3. waits for ``script_finished`` (page load), reads the form's widgets from the
-   deltas (the group radio, one segmented control per question, the form's
+   deltas (the group radio, one radio group per question, the form's
    submit button; matched by label and widget key, never by hard-coded ids);
 4. sends ONE ``rerun_script`` BackMsg carrying every item (random 1..7), the
    group and the submit button's ``trigger_value`` (what the browser sends when

@@ -22,6 +22,7 @@ from benchmarks.protocol import (
     ParticipantError,
     _state,
 )
+from ui.answer_form import option_label
 
 # --- the two apps' participant scripts ---------------------------------------------
 
@@ -66,7 +67,7 @@ class PulseScenario:
             raise ParticipantError(f"no '{SUBMIT_LABEL}' button (page: {texts})")
         form_id = submit[0].form_id
         items = page.find(
-            "button_group",
+            "radio",
             lambda w: (
                 w.form_id == form_id
                 and (w.user_key or "").startswith(ANSWER_KEY_PREFIX)
@@ -76,10 +77,11 @@ class PulseScenario:
             raise ParticipantError("form has no answer items")
         states = []
         for item in items:
-            value = str(rng.randint(1, 7))
+            # A radio's value is its formatted option (ui/answer_form.py).
+            value = option_label(rng.randint(1, 7))
             if value not in item.options:
                 raise ParticipantError(f"item options are {item.options}, not 1..7")
-            states.append(_state(item.id, string_array_value=[value]))
+            states.append(_state(item.id, string_value=value))
         group = None
         radios = page.find(
             "radio", lambda w: w.form_id == form_id and w.label == GROUP_LABEL

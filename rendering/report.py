@@ -105,11 +105,25 @@ def _svg(spec: dict) -> Markup:
     the printed report. A PNG is drawn by the engine that measured it.
     """
     png = base64.b64encode(charts.to_png(spec, scale=3)).decode("ascii")
-    title = spec.get("title", {})
-    alt = title.get("text", "Chart") if isinstance(title, dict) else str(title)
-    if isinstance(alt, list):
-        alt = " ".join(map(str, alt))
-    return Markup(f'<img src="data:image/png;base64,{png}" alt="{escape(str(alt))}">')
+    # Named by title and subtitle: a screen reader hears what the chart shows.
+    alt = escape(chart_name(spec))
+    return Markup(f'<img src="data:image/png;base64,{png}" alt="{alt}">')
+
+
+def chart_name(spec: dict) -> str:
+    """What a chart shows, in words: its title, then its subtitle lines."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        subtitle = title.get("subtitle") or []
+        parts = [
+            title.get("text", ""),
+            *([subtitle] if isinstance(subtitle, str) else subtitle),
+        ]
+    else:
+        parts = [title or ""]
+    words = [" ".join(p) if isinstance(p, list) else str(p) for p in parts]
+    sentences = [w.strip().rstrip(".") for w in words if w and w.strip()]
+    return "Chart: " + ". ".join(sentences) + "." if sentences else "Chart"
 
 
 def _table(frame: pd.DataFrame) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -45,3 +46,14 @@ def test_streamlit_config_turns_off_gc_and_keeps_xsrf() -> None:
 def test_no_top_level_page_files() -> None:
     # Top-level pages/*.py would run as a legacy multipage app, bypassing app.py.
     assert not list((ROOT / "pages").glob("*.py"))
+
+
+def test_ci_installs_the_pinned_axe_core_before_the_tests() -> None:
+    # tests/e2e/axe.py injects node_modules/axe-core: CI must install exactly
+    # the locked version before running the suite.
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.index("npm ci") < ci.index("python -m pytest")
+    version = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version["axe-core"])
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/axe-core"]["version"] == version["axe-core"]

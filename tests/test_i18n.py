@@ -289,8 +289,8 @@ def shown(at: AppTest) -> str:
         for kind in ("markdown", "caption", "success", "error", "info", "subheader")
         for e in getattr(at, kind)
     ]
-    parts += [w.label for w in at.get("button_group")]
     parts += [w.label for w in at.radio] + [b.label for b in at.button]
+    parts += [str(o) for w in at.radio for o in w.options]
     parts += [e.label for e in at.expander] + [t.label for t in at.text_area]
     # As read: Markdown escapes of typed text (ui.plain) undone.
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", "\n".join(str(p) for p in parts))
@@ -308,10 +308,14 @@ def test_welsh_link_shows_the_whole_form_in_welsh(live: OpenPulse) -> None:
                   "Pwy all weld eich atebion?", cy(instrument.COMMENT_PROMPT),
                   "1 = anghytuno'n gryf · 7 = cytuno'n gryf"):  # fmt: skip
         assert words in page
-    assert [r.options for r in at.radio] == [
+    assert [r.options for r in at.radio if r.key.startswith("group-")] == [
         ["Social work", "Education", "Yn well gennyf beidio â dweud"]
     ]
     assert "Send my answers" not in page
+    # The scale's options: the meaning heard on every one, in Welsh.
+    assert "5:small[,] :small[Cytuno i ryw raddau]" in page
+    assert "Hepgor :small[y cwestiwn hwn]" in page
+    assert "Somewhat agree" not in page
 
 
 def test_remembered_welsh_applies_without_a_link(live: OpenPulse) -> None:
@@ -352,8 +356,9 @@ def test_welsh_and_english_answers_land_on_the_same_questions(
         welsh = lang == "cy"
         assert ("Rydym yn cytuno beth yw da i blentyn." in page) is welsh
         assert ("We agree what good looks like for a child." in page) is not welsh
-        for control in at.get("button_group"):
-            control.set_value(value)
+        for control in at.radio:
+            if control.key.startswith("answer-"):
+                control.set_value(value)
         at = send(at)
         assert not at.exception
         thanks = "Diolch! Mae eich atebion" if welsh else "Your answers are in"
@@ -564,7 +569,7 @@ def test_every_participant_page_state_is_wholly_welsh(live: OpenPulse) -> None:
     tokens = ("ab" * 32, "cd" * 32)
     english, welsh = _both(live.pulse.code, tokens)
     for at in (english, welsh):
-        at.get("button_group")[0].set_value(4)
+        next(r for r in at.radio if r.key.startswith("answer-")).set_value(4)
     _assert_all_welsh(send(english), send(welsh), typed)
     _assert_all_welsh(*_both(live.pulse.code, tokens), typed)
 

@@ -15,6 +15,7 @@ from storage import closing, programmes, responses, tickets
 from storage.db import Store, open_store
 from tests.fixtures import APP, OpenPulse, make_open_pulse, row_counts
 from ui import join_guard
+from ui.answer_form import OPTIONS, SKIP, option_label
 
 
 @pytest.fixture
@@ -53,8 +54,17 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def items(at: AppTest) -> list:
+    """The answer scale: one radio group per question."""
+    return [r for r in at.radio if (r.key or "").startswith("answer-")]
+
+
+def group_choice(at: AppTest):
+    return next(r for r in at.radio if (r.key or "").startswith("group-"))
+
+
 def answer_all(at: AppTest, value: int) -> None:
-    for control in at.get("button_group"):
+    for control in items(at):
         control.set_value(value)
 
 
@@ -62,10 +72,8 @@ def test_join_link_opens_the_pulse_with_every_question(live: OpenPulse) -> None:
     at = run_app(live.pulse.code)
     assert not at.exception
     assert live.pulse.session_title in texts(at)
-    assert len(at.get("button_group")) == len(live.questions) == 10
-    assert [r.options for r in at.radio] == [
-        ["Social work", "Education", "Prefer not to say"]
-    ]
+    assert len(items(at)) == len(live.questions) == 10
+    assert group_choice(at).options == ["Social work", "Education", "Prefer not to say"]
 
 
 def test_typed_code_is_case_insensitive(live: OpenPulse) -> None:
@@ -74,14 +82,14 @@ def test_typed_code_is_case_insensitive(live: OpenPulse) -> None:
     at.text_input[0].set_value(live.pulse.code.lower())
     at.button[0].click().run()
     assert not at.exception
-    assert len(at.get("button_group")) == len(live.questions)
+    assert len(items(at)) == len(live.questions)
 
 
 def test_unknown_code_says_so_and_writes_nothing(live: OpenPulse) -> None:
     before = row_counts(live.store)
     at = run_app("NZPE99")
     assert "No pulse has that code" in texts(at)
-    assert not at.get("button_group")
+    assert not items(at)
     hostile = run_app("<img src=x onerror=alert(1)>")
     assert "only letters and digits" in texts(hostile)
     assert "onerror" not in texts(hostile)
@@ -96,12 +104,12 @@ def test_draft_and_closed_pulses_look_like_unknown_codes_to_outsiders(
     draft = programmes.create_pulse(live.store, live.pulse.session_id, "after")
     at = run_app(draft.code)
     assert texts(at) == unknown
-    assert not at.get("button_group")
+    assert not items(at)
     programmes.close_pulse(live.store, live.pulse.id)
     at = run_app(live.pulse.code)
     assert texts(at) == unknown
     assert live.pulse.session_title not in texts(at)
-    assert not at.get("button_group")
+    assert not items(at)
 
 
 def test_impossible_codes_get_a_specific_message(live: OpenPulse) -> None:
@@ -114,7 +122,7 @@ def test_impossible_codes_get_a_specific_message(live: OpenPulse) -> None:
 
 def test_submit_stores_the_answers_and_thanks(live: OpenPulse) -> None:
     at = run_app(live.pulse.code)
-    at.radio[0].set_value("Education")
+    group_choice(at).set_value("Education")
     answer_all(at, 6)
     at.text_area[0].set_value("**bold** [x](javascript:alert(1))")
     at.button[0].click().run()
@@ -134,8 +142,8 @@ def test_submit_stores_the_answers_and_thanks(live: OpenPulse) -> None:
 
 def test_prefer_not_to_say_and_skips_are_accepted(live: OpenPulse) -> None:
     at = run_app(live.pulse.code)
-    at.radio[0].set_value("Prefer not to say")
-    at.get("button_group")[2].set_value(3)
+    group_choice(at).set_value("Prefer not to say")
+    items(at)[2].set_value(3)
     at.button[0].click().run()
     assert "Your answers are in" in texts(at)
     with live.store.read() as db:
@@ -160,10 +168,10 @@ def test_same_device_sees_already_answered(live: OpenPulse) -> None:
     # A later visit from the same browser (new session, same stored token).
     again = run_app(live.pulse.code, token=token)
     assert "already answered this pulse on this device" in texts(again)
-    assert not again.get("button_group")
+    assert not items(again)
     # Another device can still answer.
     other = run_app(live.pulse.code, token=secrets.token_hex(32))
-    assert other.get("button_group")
+    assert items(other)
 
 
 def test_pulse_closed_while_answering_keeps_nothing(live: OpenPulse) -> None:
@@ -202,7 +210,7 @@ def test_one_browser_is_slowed_after_a_few_wrong_codes(live: OpenPulse) -> None:
     at.button[0].click().run()
     # Not even looked up: the answer is the same whether the code exists or not.
     assert TOO_MANY in texts(at)
-    assert not at.get("button_group")
+    assert not items(at)
 
 
 def test_new_sessions_from_one_address_share_a_limit(
@@ -216,12 +224,12 @@ def test_new_sessions_from_one_address_share_a_limit(
         assert "No pulse has that code" in texts(run_app(f"WRNG{attempt + 2}Z"))
     blocked = run_app(live.pulse.code)
     assert TOO_MANY in texts(blocked)
-    assert not blocked.get("button_group")
+    assert not items(blocked)
 
 
 def test_a_right_code_costs_nothing(live: OpenPulse) -> None:
     for _ in range(code_guard.SESSION.burst + 3):
-        assert run_app(live.pulse.code).get("button_group")
+        assert items(run_app(live.pulse.code))
 
 
 def test_an_over_long_comment_is_refused_not_cut(live: OpenPulse) -> None:
@@ -243,7 +251,7 @@ def test_a_ticketed_pulse_answers_once_per_card(live: OpenPulse) -> None:
     tickets.set_uses_tickets(live.store, live.programme_id, True)
     (ticket,) = tickets.issue_tickets(live.store, live.pulse.id, 1)
     bare = run_app(live.pulse.code)
-    assert not bare.get("button_group")
+    assert not items(bare)
     assert any(t.label == "Ticket code on your card" for t in bare.text_input)
 
     at = AppTest.from_file(APP, default_timeout=30)
@@ -259,7 +267,7 @@ def test_a_ticketed_pulse_answers_once_per_card(live: OpenPulse) -> None:
     again.query_params["ticket"] = ticket
     again.run()
     assert "already been used" in texts(again)
-    assert not again.get("button_group")
+    assert not items(again)
     assert responses.count_responses(live.store, live.pulse.id) == 1
 
 
@@ -281,7 +289,7 @@ def test_answers_refused_after_the_grace_period_stay_on_screen(
     at = run_app(live.pulse.code)
     closing.begin_closing(live.store, live.pulse.id, grace_s=0)
     before = row_counts(live.store)
-    at.radio[0].set_value("Education")
+    group_choice(at).set_value("Education")
     answer_all(at, 6)
     at.text_area[0].set_value("my *own* words")
     at.button[0].click().run()
@@ -300,3 +308,46 @@ def test_answers_refused_after_the_grace_period_stay_on_screen(
     assert "Group: Education" in "\n".join(t.value for t in at.text)
     # The next visitor finds the pulse closed through the one close path.
     assert programmes.pulse_by_id(live.store, live.pulse.id).status == "closed"
+
+
+def test_each_item_is_a_radio_group_named_by_its_plain_question(
+    live: OpenPulse,
+) -> None:
+    # st.radio's label becomes the group's aria-label as given: it must carry
+    # no Markdown of ours, only the number and the question as typed.
+    at = run_app(live.pulse.code)
+    questions = programmes.pulse_questions(live.store, live.pulse.id)
+    assert [r.label for r in items(at)] == [
+        f"{n}. {q.text}" for n, q in enumerate(questions, start=1)
+    ]
+    assert all(r.horizontal and r.value is None for r in items(at))
+
+
+def test_skip_takes_an_answer_back(live: OpenPulse) -> None:
+    at = run_app(live.pulse.code)
+    first, second = items(at)[:2]
+    first.set_value(3)
+    first.set_value(SKIP)
+    second.set_value(5)
+    at.button[0].click().run()
+    assert "Your answers are in" in texts(at)
+    with live.store.read() as db:
+        assert db.execute("SELECT value FROM answers").fetchall() == [(5,)]
+
+
+def test_only_skipped_items_count_as_nothing_answered(live: OpenPulse) -> None:
+    before = row_counts(live.store)
+    at = run_app(live.pulse.code)
+    items(at)[0].set_value(SKIP)
+    at.button[0].click().run()
+    assert "at least one question" in texts(at)
+    assert row_counts(live.store) == before
+
+
+def test_every_option_says_its_number_and_meaning() -> None:
+    # ui/phone_style.py hides the spans visually (except the end labels); a
+    # screen reader hears the whole label: "5, Somewhat agree".
+    assert option_label(5) == "5:small[,] :small[Somewhat agree]"
+    assert option_label(1) == "1:small[,] :small[Strongly disagree]"
+    assert option_label(SKIP) == "Skip :small[this question]"
+    assert OPTIONS == [1, 2, 3, 4, 5, 6, 7, SKIP]

@@ -43,6 +43,17 @@ def test_report_is_printable_on_a4_and_escapes_text(demo_report: str) -> None:
     assert "<script" not in demo_report
 
 
+def test_every_chart_is_one_named_image(demo_report: str) -> None:
+    # A screen reader meets each chart as one image named by what it shows:
+    # its title and subtitle (issue 14).
+    images = re.findall(r"<img\b[^>]*>", demo_report)
+    assert len(images) >= 7
+    for image in images:
+        name = re.search(r'alt="Chart: ([^"]+)"', image)
+        assert name and len(name.group(1)) > 10, image[-200:]
+    assert re.search(r'alt="Chart: Psychological safety', demo_report)
+
+
 def test_report_summary_and_actions(demo_report: str) -> None:
     assert "Psychological safety, everyone: improved." in demo_report
     assert "no clear change in the gap" in demo_report

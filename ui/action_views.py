@@ -63,10 +63,21 @@ def add_action_form(store: Store, programme_id: int) -> None:
             else 0,
             format_func={s.id: f"{s.date} · {s.title}" for s in sessions}.__getitem__,
         )
-        dimensions = st.multiselect(
-            "Aims at", [d.key for d in DIMENSIONS], format_func=dimension_label
+        # Pills, not multiselects: Streamlit's multiselect tags are focusable
+        # spans with an aria-label and no role; pills are toggle buttons.
+        dimensions = st.pills(
+            "Aims at",
+            [d.key for d in DIMENSIONS],
+            selection_mode="multi",
+            format_func=lambda d: plain(dimension_label(d)),
         )
-        involved = st.multiselect("Groups involved", groups, default=groups)
+        involved = st.pills(
+            "Groups involved",
+            groups,
+            selection_mode="multi",
+            default=groups,
+            format_func=plain,  # names are typed by people: never markup
+        )
         if st.form_submit_button("Add action", type="primary"):
             try:
                 actions.add_action(

@@ -2,10 +2,22 @@
 
 Everything sits in one ``st.form`` so taps cost no server round trip; the
 only request is the submit.
+
+Each item is an ``st.radio``: Streamlit draws it as a native radio group
+(react-aria), so a screen reader hears one group named by the statement
+(``aria-label`` is the label string as given, so the label carries no
+Markdown of ours), arrow keys move the selection, and a second tap never
+clears it. Each option's label is its number followed by its meaning in a
+``:small[]`` span: ui/phone_style.py shows the meaning only under the two end
+points (the "Strongly disagree" / "Strongly agree" anchors, real text in
+reading order) and keeps the others for screen readers, so every option is
+heard as e.g. "5, Somewhat agree". A last "Skip" option, shown once an answer
+is chosen, takes the answer back.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +31,9 @@ from ui.i18n import _, current_language
 from ui.plain import plain
 
 SCALE = list(range(SCALE_LOW, SCALE_HIGH + 1))
+SKIP = "skip"
+"""The option that takes an answer back (the item then counts as skipped)."""
+OPTIONS: list[int | str] = [*SCALE, SKIP]
 
 
 def scale_hint() -> str:
@@ -125,15 +140,21 @@ def answer_form(
         skip_note = _("Skip any question you prefer not to answer.")
         st.caption(f"{scale_hint()}. {skip_note}")
         answers: dict[int, int] = {}
+        # Labels in this session's language, looked up (not translated) when
+        # Streamlit formats a value: that may happen outside the script run.
+        labels = {option: option_label(option) for option in OPTIONS}
         for number, question in enumerate(questions, start=1):
-            value = st.segmented_control(
-                f"**{number}.** "
-                f"{plain(text_in(language, question.text, question.text_cy))}",
-                SCALE,
+            value = st.radio(
+                question_label(
+                    number, text_in(language, question.text, question.text_cy)
+                ),
+                OPTIONS,
+                index=None,
+                format_func=labels.__getitem__,
                 key=f"answer-{pulse.id}-{question.id}",
-                width="stretch",
+                horizontal=True,
             )
-            if value is not None:
+            if value in SCALE:
                 answers[question.id] = int(value)
         comment = None
         if pulse.comment_prompt:
@@ -151,6 +172,37 @@ def answer_form(
     if not sent:
         return None
     return FilledForm(answers, group_id, comment or None)
+
+
+# What Streamlit's label Markdown could read as syntax (emphasis, code, links,
+# autolinks, HTML, entities, LaTeX, directives, typographic replacements).
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!<>|~$:&=^@]|--|\.\.\.|www\.")
+
+
+def question_label(number: int, text: str) -> str:
+    """The item's label, which is also its radio group's accessible name
+    (Streamlit passes the label string as ``aria-label``, unrendered).
+
+    A question written as plain sentences is used as typed, so a screen reader
+    hears exactly it. One holding anything Markdown could read as syntax is
+    escaped with ``plain()`` (typed text is never markup, DESIGN.md promise 6);
+    its name then carries the backslashes, which screen readers skip at their
+    default punctuation level.
+    """
+    flat = " ".join(text.split())
+    shown = plain(flat) if _MARKDOWN_ACTIVE.search(flat) else flat
+    return f"{number}. {shown}"
+
+
+def option_label(option: int | str) -> str:
+    """An option's label: the number, then ", " and its meaning in two
+    ``:small[]`` spans (the meaning seen under the end points only, both heard
+    on every option)."""
+    if option == SKIP:
+        # Heard as "Skip this question"; only "Skip" is seen.
+        skip, spoken = _("Skip"), _("this question")
+        return f"{skip} :small[{spoken}]"
+    return f"{option}:small[,] :small[{plain(_(SCALE_LABELS[int(option)]))}]"
 
 
 def _group_choice(pulse: PulseInfo, groups: Sequence[Group]) -> int | None:

@@ -13,6 +13,8 @@ from survey import words
 from survey.i18n import LANGUAGE_NAMES, LANGUAGES
 from survey.instrument import MOMENTS, dimension_label
 from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
+from ui import a11y_text as a11y
+from ui.markdown_text import heard_only
 from ui.plain import plain
 
 LIVE_PAGE = "pages/facilitator/live.py"
@@ -223,24 +225,33 @@ def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> N
     info.markdown(f"{pulse.moment.capitalize()} · {pulse.form} form · `{pulse.code}`")
     status.markdown(f"{STATUS_BADGE[pulse.status]} · {pulse.responses} answers")
     buttons = actions.columns(3)
+    row = {"moment": pulse.moment, "code": pulse.code}  # heard: which row
+
+    def said(visible: str, spoken: str) -> str:
+        return heard_only(visible, spoken.format(**row))
+
     if pulse.status == "open":
         with buttons[0].container(key=f"close-{pulse.id}"):
             _close_with_confirmation(store, pulse.id)
     elif pulse.status == "closing":
-        if buttons[0].button("Keep open", key=f"keep-open-{pulse.id}"):
+        if buttons[0].button(
+            said("Keep open", a11y.PULSE_ROW), key=f"keep-open-{pulse.id}"
+        ):
             closing.keep_open(store, pulse.id)
             st.rerun()
     elif buttons[0].button(
-        "Open" if pulse.status == "draft" else "Reopen",
+        said("Open", a11y.PULSE_ROW)
+        if pulse.status == "draft"
+        else said("Reopen", a11y.PULSE_ROW),
         key=f"open-{pulse.id}",
         type="primary" if pulse.status == "draft" else "secondary",
     ):
         programmes.open_pulse(store, pulse.id)
         st.rerun()
     params = {"programme": str(programme_id), "pulse": str(pulse.id)}
-    if buttons[1].button("Present", key=f"present-{pulse.id}"):
+    if buttons[1].button(said("Present", a11y.PULSE_ROW), key=f"present-{pulse.id}"):
         st.switch_page(PRESENT_PAGE, query_params=params)
-    if buttons[2].button("Live", key=f"live-{pulse.id}"):
+    if buttons[2].button(said("Live", a11y.LIVE_ROW), key=f"live-{pulse.id}"):
         st.switch_page(LIVE_PAGE, query_params=params)
 
 

@@ -9,6 +9,8 @@ from storage.db import Store
 from storage.programmes import QUESTION_MAX_CHARS
 from survey.i18n import text_in
 from survey.instrument import DIMENSIONS, dimension_label
+from ui import a11y_text as a11y
+from ui.markdown_text import heard_only
 from ui.plain import plain
 
 
@@ -29,13 +31,20 @@ def question_list(store: Store, programme_id: int) -> None:
             + f"{question.answered} answers"
             + ("" if welsh != question.text else " · no Welsh text yet")
         )
-        if up.button("↑", key=f"up-{question.id}", help="Move up"):
+        row = {"text": question.text}  # heard: which question the button moves
+        up_label = heard_only("↑", a11y.MOVE_UP_ROW.format(**row))
+        down_label = heard_only("↓", a11y.MOVE_DOWN_ROW.format(**row))
+        if up.button(up_label, key=f"up-{question.id}", help="Move up"):
             programmes.move_question(store, question.id, -1)
             st.rerun()
-        if down.button("↓", key=f"down-{question.id}", help="Move down"):
+        if down.button(down_label, key=f"down-{question.id}", help="Move down"):
             programmes.move_question(store, question.id, +1)
             st.rerun()
-        label = "Restore" if question.retired else "Retire"
+        label = (
+            heard_only("Restore", a11y.QUESTION_ROW.format(**row))
+            if question.retired
+            else heard_only("Retire", a11y.QUESTION_ROW.format(**row))
+        )
         if retire.button(label, key=f"retire-{question.id}"):
             programmes.set_question_retired(store, question.id, not question.retired)
             st.rerun()

@@ -67,13 +67,16 @@ def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.get_by_text("Education", exact=True).click()
-    groups = page.locator("[data-testid='stButtonGroup']")
-    assert groups.count() == len(programmes.pulse_questions(running.store, pulse.id))
-    for index in range(groups.count()):
-        answer = groups.nth(index).get_by_role("radio", name=str(5 + index % 3))
+    items = page.locator("[class*='st-key-answer-'] [role='radiogroup']")
+    assert items.count() == len(programmes.pulse_questions(running.store, pulse.id))
+    for index in range(items.count()):
+        value = 5 + index % 3
+        options = items.nth(index).locator("[data-testid='stRadioOption']")
+        answer = options.nth(value - 1)
         box = answer.bounding_box()
-        assert box["height"] >= 40 and box["width"] >= 40  # thumb-sized
+        assert box["height"] >= 44 and box["width"] >= 44  # thumb-sized
         answer.tap()
+        assert items.nth(index).get_by_role("radio").nth(value - 1).is_checked()
     screenshot(page, "participant-2-answered")
     page.get_by_role("button", name="Send my answers").tap()
     page.get_by_text("Your answers are in").wait_for()
