@@ -31,12 +31,13 @@ _CSS = f"""
 {_SCALE} [role='radiogroup'] {{
   display: grid; grid-template-columns: repeat(auto-fit, minmax(2.25rem, 1fr));
   column-gap: 0.3rem; row-gap: 2.75rem; width: 100%;
-  position: relative; padding-bottom: 2.75rem;
+  position: relative; padding-bottom: 3rem;
 }}
 {_SCALE} [role='radiogroup'] > div {{ min-width: 0; margin: 0; position: static; }}
 {_SCALE} [data-testid='stRadioOption'] {{
   position: relative; width: 100%; min-height: 2.75rem; margin: 0;
-  box-sizing: border-box; justify-content: center; align-items: center;
+  box-sizing: border-box; display: flex !important;
+  justify-content: center; align-items: center;
   border: 1px solid color-mix(in srgb, currentColor 60%, transparent);
   border-radius: 0.5rem; padding: 0;
 }}
@@ -45,8 +46,9 @@ _CSS = f"""
   display: flex; justify-content: center; align-items: center;
 }}
 {_SCALE} [data-testid='stRadioOption'] > div > div:first-child {{ display: none; }}
+{_SCALE} [data-testid='stRadioOption'] [data-testid='stMarkdownContainer'],
 {_SCALE} [data-testid='stRadioOption'] p {{
-  font-size: 1.05rem; margin: 0; text-align: center;
+  font-size: 1.05rem; margin: 0 !important; text-align: center; line-height: 1.5;
 }}
 {_SCALE} [data-testid='stRadioOption']:has(input:checked) {{
   border: 3px solid currentColor; font-weight: 700;
@@ -65,7 +67,7 @@ _CSS = f"""
    their boxes. */
 {_SCALE} [role='radiogroup'] > div:is(:nth-child(1), :nth-child(7))
   [data-testid='stRadioOption'] p > span:last-child {{
-  position: absolute; top: 100%; white-space: nowrap;
+  position: absolute; top: calc(100% + 2px); white-space: nowrap;
   line-height: 2.75rem; font-size: 0.875rem !important; font-weight: 400;
 }}
 {_SCALE} [role='radiogroup'] > div:nth-child(1) p > span:last-child {{ left: 0; }}
@@ -90,7 +92,7 @@ _CSS = f"""
 }}
 @media (max-width: 359px) {{
   /* Narrow or zoomed: "Skip" gets a row of its own below the end labels. */
-  {_SCALE} [role='radiogroup'] {{ padding-bottom: 5.75rem; }}
+  {_SCALE} [role='radiogroup'] {{ padding-bottom: 6rem; }}
 }}
 @media (max-width: 640px) {{
   /* Group choices a thumb can hit. */

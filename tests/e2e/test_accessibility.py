@@ -146,6 +146,9 @@ def check(site: Site, state: str, who: str, reach: Callable[[Any], None]) -> Non
         page = site.pages[view, who]
         page.emulate_media(color_scheme="light")
         reach(page)
+        if page.url.startswith(site.url):  # a page of the app, not the report
+            statement = page.get_by_role("link", name="Accessibility statement")
+            assert statement.count() == 1, f"{state}: no statement link in the footer"
         for scheme in SCHEMES:
             set_scheme(page, scheme)
             found += run_axe(page, f"{state} {view} {scheme}")
@@ -366,3 +369,16 @@ def test_accessibility_statement(site: Site) -> None:
         "participant",
         lambda p: goto(p, f"{site.url}/accessibility"),
     )
+
+
+def test_every_page_has_its_own_title(site: Site) -> None:
+    """WCAG 2.4.2: a tab, a bookmark or a screen reader tells pages apart."""
+    page = site.pages["laptop", "participant"]
+    titles = {}
+    for path in ("", "accessibility", "facilitator", "live", "trends", "present",
+                 "questions", "data", "settings"):  # fmt: skip
+        goto(page, f"{site.url}/{path}")
+        titles[path] = page.title()
+    assert len(set(titles.values())) == len(titles), titles
+    assert all(t.endswith(" · Together Pulse") for t in titles.values()), titles
+    assert titles[""] == "Answer a pulse · Together Pulse"
