@@ -74,9 +74,11 @@ def _answer(page: Any) -> None:
     """Pick a group, tap an answer on every statement, send; wait for thanks."""
     page.get_by_text("Send my answers").wait_for()
     page.get_by_text("Education", exact=True).click()
-    groups = page.locator("[data-testid='stButtonGroup']")
+    # One radio group per statement (ui/answer_form.py); tap the value's box.
+    groups = page.locator("[class*='st-key-answer-'] [role='radiogroup']")
     for index in range(groups.count()):
-        groups.nth(index).get_by_role("radio", name=str(3 + index % 4)).tap()
+        value = 3 + index % 4
+        groups.nth(index).locator("[data-testid='stRadioOption']").nth(value - 1).tap()
     page.get_by_role("button", name="Send my answers").tap()
     page.get_by_text("Your answers are in").wait_for()
 

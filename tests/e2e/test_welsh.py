@@ -86,9 +86,11 @@ def settled(page: Any) -> None:
 
 
 def answer_every_question(page: Any) -> int:
-    groups = page.locator("[data-testid='stButtonGroup']")
+    # One radio group per statement (ui/answer_form.py); tap the value's box.
+    groups = page.locator("[class*='st-key-answer-'] [role='radiogroup']")
     for index in range(groups.count()):
-        groups.nth(index).get_by_role("radio", name=str(5 + index % 3)).tap()
+        value = 5 + index % 3
+        groups.nth(index).locator("[data-testid='stRadioOption']").nth(value - 1).tap()
     return groups.count()
 
 
