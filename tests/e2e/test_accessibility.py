@@ -167,15 +167,21 @@ def facilitator(site: Site, path: str) -> Callable[[Any], None]:
 
     def reach(page: Any) -> None:
         goto(page, f"{site.url}/{path}")
-        box = page.get_by_label("Facilitator passphrase")
-        if box.count():
-            page.wait_for_timeout(500)  # inputs are inert until the first run settles
-            box.fill(PASSPHRASE)
-            box.press("Enter")
-            page.wait_for_function(
-                "() => !document.querySelector('input[type=password]')"
-            )
-            settle(page)
+        # The sign-in box only (Settings has a heading of the same name). A
+        # remembered sign-in (cookie) may show it inert for a moment first.
+        box = page.locator("input[aria-label='Facilitator passphrase']")
+        for _ in range(50):
+            if not box.count():
+                settle(page)
+                return
+            if box.evaluate("e => !e.closest('[inert]')"):
+                break
+            page.wait_for_timeout(200)
+        page.wait_for_timeout(300)  # inputs are inert until the first run settles
+        box.fill(PASSPHRASE)
+        box.press("Enter")
+        page.wait_for_function("() => !document.querySelector('input[type=password]')")
+        settle(page)
 
     return reach
 
