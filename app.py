@@ -72,7 +72,7 @@ st.set_page_config(
 )
 # Participants get Welsh or English (link, remembered choice, browser); the
 # facilitator pages are not translated yet, so they say they are English.
-settle_language(fixed=None if is_participant else "en")
+settle_language(fixed=None if public else "en")
 admit_session()
 apply_page_style()
 if not public:

@@ -586,3 +586,18 @@ def test_ticket_pages_are_wholly_welsh(live: OpenPulse) -> None:
         next(b for b in at.button if b.label in use).click().run()
     _assert_all_welsh(*wrong, typed | {"AAAAA-AAAAA"})  # what was typed
     assert "Nid yw cod y tocyn hwnnw'n ddilys" in shown(wrong[1])
+
+
+def test_accessibility_statement_follows_the_language(live: OpenPulse) -> None:
+    pages = []
+    for lang in ("en", "cy"):
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["lang"] = lang
+        at.run()
+        at.switch_page("pages/public/accessibility.py").run()
+        pages.append(at)
+    english, welsh = pages
+    _assert_all_welsh(english, welsh, set())
+    assert "Datganiad hygyrchedd ar gyfer Together Pulse" in shown(welsh) or any(
+        "Datganiad hygyrchedd" in t.value for t in welsh.title
+    )
