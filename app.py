@@ -18,44 +18,48 @@ from ui.session_cap import admit_session
 shared_store()
 
 participant = st.Page(
-    "pages/participant/join.py",
+    "screens/participant/join.py",
     title="Answer a pulse",
     icon=":material/touch_app:",
     default=True,
 )
 statement = st.Page(
-    "pages/public/accessibility.py",
+    "screens/public/accessibility.py",
     title=words.STATEMENT_TITLE,
     icon=":material/accessibility:",
     url_path="accessibility",
 )
 facilitator = [
     st.Page(
-        "pages/facilitator/programmes.py",
+        "screens/facilitator/programmes.py",
         title="Programmes",
         icon=":material/event_note:",
         url_path="facilitator",
     ),
-    st.Page("pages/facilitator/live.py", title="Live room", icon=":material/sensors:"),
     st.Page(
-        "pages/facilitator/trends.py", title="Trends", icon=":material/show_chart:"
+        "screens/facilitator/live.py", title="Live room", icon=":material/sensors:"
     ),
     st.Page(
-        "pages/facilitator/comments.py",
+        "screens/facilitator/trends.py", title="Trends", icon=":material/show_chart:"
+    ),
+    st.Page(
+        "screens/facilitator/comments.py",
         title="Comments",
         icon=":material/forum:",
     ),
     st.Page(
-        "pages/facilitator/present.py",
+        "screens/facilitator/present.py",
         title="Present (QR)",
         icon=":material/qr_code_2:",
     ),
     st.Page(
-        "pages/facilitator/questions.py", title="Questions", icon=":material/edit_note:"
+        "screens/facilitator/questions.py",
+        title="Questions",
+        icon=":material/edit_note:",
     ),
-    st.Page("pages/facilitator/data.py", title="Data", icon=":material/database:"),
+    st.Page("screens/facilitator/data.py", title="Data", icon=":material/database:"),
     st.Page(
-        "pages/facilitator/settings.py", title="Settings", icon=":material/settings:"
+        "screens/facilitator/settings.py", title="Settings", icon=":material/settings:"
     ),
 ]
 page = st.navigation([participant, statement, *facilitator], position="hidden")

@@ -34,7 +34,7 @@ ANSWER_KEY_PREFIX = "answer-"
 DEVICE_TOKEN_COMPONENT = "together_pulse_device_token"
 MINIMAL_RADIO_LABEL = "Pick one"
 MINIMAL_BUTTON_LABEL = "Send"
-# Facilitator dashboards (ui/access.py, pages/facilitator/live.py, ui/live_views.py).
+# Facilitator dashboards (ui/access.py, screens/facilitator/live.py, ui/live_views.py).
 PASSPHRASE_ENV = "PULSE_FACILITATOR_PASSWORD"
 DASHBOARD_PASSPHRASE = "benchmark passphrase 1"
 PASSPHRASE_LABEL = "Facilitator passphrase"

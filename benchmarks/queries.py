@@ -135,11 +135,11 @@ def measure(size: int, workdir: Path, page: bool) -> dict:
     }
     if page:
         figures["trends_page_warm"] = page_run_ms(
-            path, "pages/facilitator/trends.py", {"programme": str(programme_id)}
+            path, "screens/facilitator/trends.py", {"programme": str(programme_id)}
         )
         figures["live_page_revealed"] = page_run_ms(
             path,
-            "pages/facilitator/live.py",
+            "screens/facilitator/live.py",
             {"programme": str(room.programme_id), "pulse": str(room.id)},
             toggle=True,
         )

@@ -1,11 +1,9 @@
 """Run the app once in each fresh worker before the first person arrives.
 
-A fresh Streamlit process knows its pages only after ``st.navigation`` has run
-once: the first browser that opens a deep link such as ``/facilitator`` gets a
-"Page not found" dialog (the right page is drawn behind it, inert until the
-dialog is closed). The first run also pays for importing every module. One
-session per worker, opened here on the default page and closed when its run
-finishes, does both before the join link is printed.
+The first script run of a fresh Streamlit process pays for importing every
+module (pandas, Altair, SciPy): about a second that the first phone would
+otherwise wait. One session per worker, opened here on the default page and
+closed when its run finishes, pays it before the join link is printed.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from storage import programmes
 from storage.db import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
-SETTINGS_PAGE = str(ROOT / "pages" / "facilitator" / "settings.py")
+SETTINGS_PAGE = str(ROOT / "screens" / "facilitator" / "settings.py")
 PASSPHRASE = "river lantern copper meadow"
 REAL_N = hashing.SCRYPT_N
 

@@ -43,9 +43,12 @@ def test_streamlit_config_turns_off_gc_and_keeps_xsrf() -> None:
     assert re.search(r"enableXsrfProtection\s*=\s*true", config)
 
 
-def test_no_top_level_page_files() -> None:
-    # Top-level pages/*.py would run as a legacy multipage app, bypassing app.py.
-    assert not list((ROOT / "pages").glob("*.py"))
+def test_no_pages_folder() -> None:
+    """A folder named ``pages`` beside app.py switches Streamlit into its legacy
+    multipage mode: the first session after a start then shows "Page not found"
+    over the right page, and top-level page files would run without app.py's
+    sign-in check. Page scripts live in ``screens/`` instead."""
+    assert not (ROOT / "pages").exists()
 
 
 def test_ci_installs_the_pinned_axe_core_before_the_tests() -> None:

@@ -144,17 +144,17 @@ def test_the_live_room_shows_a_comment_only_once_chosen(
     op = make_open_pulse(store)
     for n in range(5):
         answer(op, f"comment {n}")
-    live = signed_in("pages/facilitator/live.py", op)
+    live = signed_in("screens/facilitator/live.py", op)
     live.toggle[0].set_value(True).run()
     assert not any(t.value.startswith("comment") for t in live.text)
 
-    review = signed_in("pages/facilitator/comments.py", op)
+    review = signed_in("screens/facilitator/comments.py", op)
     assert {t.value for t in review.text} == {f"comment {n}" for n in range(5)}
     first = next(b for b in review.button if b.label == "Show in the room")
     first.click().run()
     assert not review.exception
 
-    live = signed_in("pages/facilitator/live.py", op)
+    live = signed_in("screens/facilitator/live.py", op)
     live.toggle[0].set_value(True).run()
     assert len([t for t in live.text if t.value.startswith("comment")]) == 1
     store.close()

@@ -379,7 +379,9 @@ def test_cli_export_refuses_an_unwritable_folder(demo_db: Path, tmp_path: Path, 
 def test_data_page_offers_downloads_after_sign_in(demo_db: Path, monkeypatch):
     monkeypatch.setenv("PULSE_DB", str(demo_db))
     monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", "correct horse battery staple")
-    at = AppTest.from_file(str(ROOT / "pages/facilitator/data.py"), default_timeout=60)
+    at = AppTest.from_file(
+        str(ROOT / "screens/facilitator/data.py"), default_timeout=60
+    )
     at.run()
     assert not at.download_button  # signed out: the sign-in form only
     sign_in(at)

@@ -15,11 +15,11 @@ from storage.demo import DEMO_NAME
 from tests.fixtures import APP, PASSPHRASE, sign_in, signed_in_page
 
 FACILITATOR_PAGES = [
-    "pages/facilitator/programmes.py",
-    "pages/facilitator/live.py",
-    "pages/facilitator/present.py",
-    "pages/facilitator/questions.py",
-    "pages/facilitator/settings.py",
+    "screens/facilitator/programmes.py",
+    "screens/facilitator/live.py",
+    "screens/facilitator/present.py",
+    "screens/facilitator/questions.py",
+    "screens/facilitator/settings.py",
 ]
 
 
@@ -99,7 +99,7 @@ def test_wrong_passphrase_is_refused(demo_store: Store) -> None:
 
 
 def test_build_the_four_month_programme_from_the_template(demo_store: Store) -> None:
-    at = page("pages/facilitator/programmes.py")
+    at = page("screens/facilitator/programmes.py")
     next(t for t in at.text_input if t.label == "Programme name").set_value(
         "Leeds joint working"
     )
@@ -129,7 +129,7 @@ def test_build_the_four_month_programme_from_the_template(demo_store: Store) -> 
 def test_open_and_close_a_pulse(demo_store: Store) -> None:
     programme_id = programmes.list_programmes(demo_store)[0][0]
     first = programmes.timeline(demo_store, programme_id)[0].pulses[0]
-    at = page("pages/facilitator/programmes.py", programme=str(programme_id))
+    at = page("screens/facilitator/programmes.py", programme=str(programme_id))
     button(at, f"open-{first.id}").click().run()
     assert programmes.pulse_by_id(demo_store, first.id).status == "open"
     # Close asks first (a popover), then leaves a grace period.
@@ -149,7 +149,7 @@ def test_open_and_close_a_pulse(demo_store: Store) -> None:
 
 def test_live_view_shows_the_count_and_nothing_below_k(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
-    at = page("pages/facilitator/live.py", pulse=str(pulse_id))
+    at = page("screens/facilitator/live.py", pulse=str(pulse_id))
     assert responses.count_responses(demo_store, pulse_id) == 3
     assert "Answers" in shown_text(at) and "3" in shown_text(at)
     assert "Results appear once at least 5" in shown_text(at)
@@ -164,7 +164,7 @@ def test_live_view_reveals_released_results(demo_store: Store) -> None:
         responses.submit_response(
             demo_store, pulse_id, {q.id: value for q in questions}
         )
-    at = page("pages/facilitator/live.py", pulse=str(pulse_id))
+    at = page("screens/facilitator/live.py", pulse=str(pulse_id))
     assert not charts(at)  # hidden until Reveal
     assert "Reveal results" in shown_text(at)
     at.toggle[0].set_value(True).run()
@@ -175,7 +175,7 @@ def test_live_view_reveals_released_results(demo_store: Store) -> None:
 def test_present_shows_qr_link_and_code(demo_store: Store) -> None:
     pulse_id = demo_open_pulse(demo_store)
     code = programmes.pulse_by_id(demo_store, pulse_id).code
-    at = page("pages/facilitator/present.py", pulse=str(pulse_id))
+    at = page("screens/facilitator/present.py", pulse=str(pulse_id))
     html = "\n".join(str(h.proto) for h in at.get("html"))
     assert "data:image/svg+xml;base64," in html  # the QR code, a scalable SVG
     assert code in html
@@ -185,7 +185,7 @@ def test_present_shows_qr_link_and_code(demo_store: Store) -> None:
 def test_delete_needs_confirmation(demo_store: Store) -> None:
     programme_id = programmes.list_programmes(demo_store)[0][0]
     pulse_id = demo_open_pulse(demo_store)
-    at = page("pages/facilitator/programmes.py", programme=str(programme_id))
+    at = page("screens/facilitator/programmes.py", programme=str(programme_id))
     next(b for b in at.button if b.label == "Delete all answers").click().run()
     assert responses.count_responses(demo_store, pulse_id) == 3
     next(t for t in at.text_input if t.label == "Type DELETE to confirm").set_value(
@@ -206,7 +206,7 @@ def test_actions_form_starts_at_the_current_session(demo_store: Store) -> None:
         for s in programmes.timeline(demo_store, programme_id)
         if any(p.id == pulse_id for p in s.pulses)
     )
-    at = page("pages/facilitator/programmes.py", programme=str(programme_id))
+    at = page("screens/facilitator/programmes.py", programme=str(programme_id))
     agreed_at = next(s for s in at.selectbox if s.label == "Agreed at")
     assert agreed_at.value == live_session
     assert live_session != programmes.timeline(demo_store, programme_id)[0].id

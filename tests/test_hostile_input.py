@@ -137,7 +137,7 @@ def test_comments_are_shown_as_plain_text_in_the_live_room(
     at.query_params["programme"] = str(op.programme_id)
     at.query_params["pulse"] = str(op.pulse.id)
     at.run()
-    at.switch_page("pages/facilitator/live.py").run()
+    at.switch_page("screens/facilitator/live.py").run()
     sign_in(at)
     at.toggle[0].set_value(True).run()
     assert not at.exception

@@ -35,7 +35,7 @@ from ui.data_views import report_html as programme_report
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-CODE_DIRS = ("access", "pages", "rendering", "storage", "survey", "ui", "widgets")
+CODE_DIRS = ("access", "screens", "rendering", "storage", "survey", "ui", "widgets")
 MARKERS = {"_", "N_", "gettext", "ngettext"}
 
 
@@ -471,7 +471,7 @@ def test_present_projects_a_welsh_join_link_in_welsh(
     monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", "correct horse battery staple")
     AppTest.from_file(APP, default_timeout=60).run()  # seeds the demo
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/facilitator/present.py").run()
+    at.switch_page("screens/facilitator/present.py").run()
     sign_in(at)
 
     def room_html() -> str:

@@ -10,12 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # folder -> top-level modules it must never import
 FORBIDDEN = {
     "survey": {"streamlit", "sqlite3", "sqlite_utils", "storage", "ui", "rendering",
-               "access", "pages", "widgets"},
+               "access", "screens", "widgets"},
     "rendering": {"streamlit", "sqlite3", "sqlite_utils", "storage", "ui", "access",
-                  "pages", "widgets"},
-    "access": {"streamlit", "sqlite3", "sqlite_utils", "ui", "rendering", "pages",
+                  "screens", "widgets"},
+    "access": {"streamlit", "sqlite3", "sqlite_utils", "ui", "rendering", "screens",
                "widgets"},
-    "storage": {"streamlit", "ui", "rendering", "access", "pages", "widgets"},
+    "storage": {"streamlit", "ui", "rendering", "access", "screens", "widgets"},
 }  # fmt: skip
 
 
@@ -62,6 +62,6 @@ def test_readme_layout_names_every_folder() -> None:
         p.name
         for p in ROOT.iterdir()
         if p.is_dir() and (p / "__init__.py").exists() and p.name != "tests"
-    } | {"pages", "tests"}
+    } | {"screens", "tests"}
     for folder in folders:
         assert f"{folder}/" in layout, folder

@@ -133,11 +133,11 @@ def test_the_participant_page_shows_typed_names_as_text(hostile: Hostile) -> Non
 @pytest.mark.parametrize(
     "path",
     [
-        "pages/facilitator/programmes.py",
-        "pages/facilitator/live.py",
-        "pages/facilitator/present.py",
-        "pages/facilitator/questions.py",
-        "pages/facilitator/trends.py",
+        "screens/facilitator/programmes.py",
+        "screens/facilitator/live.py",
+        "screens/facilitator/present.py",
+        "screens/facilitator/questions.py",
+        "screens/facilitator/trends.py",
     ],
 )
 def test_facilitator_pages_show_typed_names_as_text(
@@ -152,7 +152,7 @@ def test_facilitator_pages_show_typed_names_as_text(
 
 def test_trends_sentences_name_groups_as_text(hostile: Hostile) -> None:
     at = facilitator_page(
-        "pages/facilitator/trends.py", programme=str(hostile.programme_id)
+        "screens/facilitator/trends.py", programme=str(hostile.programme_id)
     )
     assert_plain(at)
     lines = [m.value for m in at.markdown if m.value.startswith("- ")]

@@ -200,7 +200,7 @@ def test_data_page_closes_a_programme_and_sets_retention(
     store.close()
     monkeypatch.setenv("PULSE_DB", str(db))
     monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", "correct horse battery staple")
-    page = Path(__file__).resolve().parents[1] / "pages/facilitator/data.py"
+    page = Path(__file__).resolve().parents[1] / "screens/facilitator/data.py"
     at = AppTest.from_file(str(page), default_timeout=60)
     at.run()
     sign_in(at)

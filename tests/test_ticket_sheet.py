@@ -52,7 +52,7 @@ def test_the_present_page_makes_a_sheet_of_cards(
     at.query_params["programme"] = str(op.programme_id)
     at.query_params["pulse"] = str(op.pulse.id)
     at.run()
-    at.switch_page("pages/facilitator/present.py").run()
+    at.switch_page("screens/facilitator/present.py").run()
     sign_in(at)
     at.sidebar.number_input[0].set_value(12)
     next(b for b in at.sidebar.button if b.label == "Make the cards").click().run()

@@ -16,7 +16,7 @@ def trends_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("PULSE_DB", str(tmp_path / "app.db"))
     monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page("pages/facilitator/trends.py").run()
+    at.switch_page("screens/facilitator/trends.py").run()
     sign_in(at)
     assert not at.exception, at.exception
     return at

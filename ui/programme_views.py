@@ -17,8 +17,8 @@ from ui import a11y_text as a11y
 from ui.markdown_text import heard_only
 from ui.plain import plain
 
-LIVE_PAGE = "pages/facilitator/live.py"
-PRESENT_PAGE = "pages/facilitator/present.py"
+LIVE_PAGE = "screens/facilitator/live.py"
+PRESENT_PAGE = "screens/facilitator/present.py"
 STATUS_BADGE = {
     "draft": ":gray[draft]",
     "open": ":green[**open**]",
