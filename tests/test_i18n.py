@@ -594,7 +594,7 @@ def test_accessibility_statement_follows_the_language(live: OpenPulse) -> None:
         at = AppTest.from_file(APP, default_timeout=30)
         at.query_params["lang"] = lang
         at.run()
-        at.switch_page("pages/public/accessibility.py").run()
+        at.switch_page("screens/public/accessibility.py").run()
         pages.append(at)
     english, welsh = pages
     _assert_all_welsh(english, welsh, set())
