@@ -299,12 +299,18 @@ def _pulse_axis(
     are the pulses, labelled with their (wrapped) names."""
     orders = [float(o) for o in pulses["order"]]
     names = [str(label) for label in pulses["pulse_label"]]
-    angled = len(orders) > WRAPPED_PULSES
+    low, high = min([*orders, *extra]), max([*orders, *extra])
+    # Each label gets the room between the two closest pulses: when that is
+    # less than a sixth of the axis (many pulses, or a few close together as
+    # in a gap chart that skips one group's own sessions), angle the labels.
+    ordered = sorted(set(orders))
+    gaps = (b - a for a, b in zip(ordered, ordered[1:], strict=False))
+    closest = min(gaps, default=1.0)
+    angled = (high - low + 1) / closest > WRAPPED_PULSES
     labels: dict[float, object] = {
         o: name if angled else (textwrap.wrap(name, 16) or [""])
         for o, name in zip(orders, names, strict=True)
     }
-    low, high = min([*orders, *extra]), max([*orders, *extra])
     axis = alt.Axis(
         title="Pulse, in programme order",
         values=orders,
