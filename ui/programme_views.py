@@ -200,7 +200,8 @@ def timeline_view(store: Store, programme_id: int) -> None:
     ]
     for session in programmes.timeline(store, programme_id):
         with st.container(border=True):
-            st.markdown(f"**{session.date or 'no date'} · {plain(session.title)}**")
+            when = plain(session.date or "no date")
+            st.markdown(f"**{when} · {plain(session.title)}**")
             st.caption(plain(session.kind))
             for pulse in session.pulses:
                 _pulse_row(store, programme_id, pulse)
