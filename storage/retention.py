@@ -231,16 +231,60 @@ def _counts(db: Database, programme_id: int) -> tuple[int, int]:
 
 def _purge(db: Database, programme_id: int) -> tuple[int, int]:
     """Delete what describes one person: item answers, comments and per-person
-    dimension scores; and any released sum about fewer than k people (a sum of
-    one is that person's answer). What stays are released sums of at least k,
-    from which means, intervals, agreement and reliability still come."""
+    dimension scores. Released sums split finer than a figure (by items
+    answered, by complete or not) are merged wherever a part covers fewer than
+    k people: deleting such a part would move the figures and let before minus
+    after single those people out, while merging keeps every figure as it was.
+    Reliability of a merged pulse is then "too few"; means, intervals and
+    agreement stay."""
     where = f"pulse_id IN ({_PROGRAMME_PULSES})"
     answers = db.execute(f"DELETE FROM answers WHERE {where}", [programme_id]).rowcount
     comments = db.execute(
         f"DELETE FROM comments WHERE {where}", [programme_id]
     ).rowcount
     db.execute(f"DELETE FROM scores WHERE {where}", [programme_id])
-    k = db.execute("SELECT k FROM programmes WHERE id = ?", [programme_id]).fetchone()
-    for table in ("score_sums", "item_stats"):
-        db.execute(f"DELETE FROM {table} WHERE {where} AND n < ?", [programme_id, k[0]])
+    k = db.execute("SELECT k FROM programmes WHERE id = ?", [programme_id]).fetchone()[
+        0
+    ]
+    for table, keys, split, sums in _SPLIT_SUMS:
+        _merge_small(db, table, keys, split, sums, where, programme_id, k)
     return int(answers), int(comments)
+
+
+# (table, the figure's key, the finer split, the summed columns)
+_SPLIT_SUMS = (
+    ("score_sums", ("pulse_id", "dimension", "group_key"), "items",
+     ("n", "total", "squares", "agree")),
+    ("item_stats", ("pulse_id", "group_key", "question_id"), "complete",
+     ("n", "total", "squares")),
+)  # fmt: skip
+
+
+def _merge_small(
+    db: Database,
+    table: str,
+    keys: tuple[str, ...],
+    split: str,
+    sums: tuple[str, ...],
+    where: str,
+    programme_id: int,
+    k: int,
+) -> None:
+    key_list = ", ".join(keys)
+    small = db.execute(
+        f"SELECT DISTINCT {key_list} FROM {table} WHERE {where} AND n < ?",
+        [programme_id, k],
+    ).fetchall()
+    match = " AND ".join(f"{key} = ?" for key in keys)
+    for key in small:
+        merged = db.execute(
+            f"SELECT {', '.join(f'sum({s})' for s in sums)} FROM {table} WHERE {match}",
+            list(key),
+        ).fetchone()
+        db.execute(f"DELETE FROM {table} WHERE {match}", list(key))
+        columns = [*keys, split, *sums]
+        db.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+            f"({', '.join('?' for _ in columns)})",
+            [*key, 0, *merged],
+        )

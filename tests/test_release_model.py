@@ -95,6 +95,27 @@ def test_purge_leaves_no_row_about_fewer_than_k(open_pulse: OpenPulse) -> None:
     assert figures(open_pulse)[("safety", "Everyone")][0] == 7
 
 
+def test_purge_moves_no_figure(open_pulse: OpenPulse) -> None:
+    """Deleting a small part of a released sum (one person who skipped an item)
+    would move the figures: before minus after would be that person."""
+    store = open_pulse.store
+    for _ in range(6):
+        submit(open_pulse, 5, None)
+    skipped = open_pulse.questions[0]
+    partial = {q.id: 2 for q in open_pulse.questions if q.id != skipped.id}
+    responses.submit_response(store, open_pulse.pulse.id, partial)
+    retention.close_programme(store, open_pulse.programme_id)
+    before = figures(open_pulse)
+    assert before[(skipped.dimension, "Everyone")][0] == 7
+    retention.set_retention(store, open_pulse.programme_id, 0)
+    retention.apply_retention(store)
+    assert figures(open_pulse) == before
+    with store.read() as db:
+        for table in ("score_sums", "item_stats"):
+            smallest = db.execute(f"SELECT min(n) FROM {table}").fetchone()[0]
+            assert smallest is None or smallest >= 5
+
+
 def test_question_counts_move_only_with_releases(open_pulse: OpenPulse) -> None:
     """Finding 14: per-item counts changed with each submission, showing which
     items the latest person skipped."""
