@@ -99,9 +99,11 @@ def test_welsh_join_link_answer_and_thank_you(running: Running, browser: Any) ->
     before = responses.count_responses(running.store, pulse.id)
     page = new_page(browser, phone=True)  # an English-speaking browser
     page.goto(f"{running.url}/?code={running.code}&lang=cy")
+    # Streamlit fetches the radio's script on first use, so Send can show a
+    # moment before the questions: wait for the first question, then look.
     page.get_by_role("button", name="Anfon fy atebion").wait_for()
+    page.get_by_text("Pa grŵp ydych chi'n rhan ohono?").wait_for()
     assert document_lang(page, "cy") == "cy"
-    assert page.get_by_text("Pa grŵp ydych chi'n rhan ohono?").is_visible()
     assert page.get_by_text("Send my answers").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     settled(page)
