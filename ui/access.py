@@ -82,8 +82,10 @@ def announce_passphrase(store: Store) -> None:
 
 
 def _client() -> str:
-    """This browser's random id for the per-client back-off (its cookie, or a
-    random id for this browser session when it has none yet)."""
+    """This browser's random id for the per-client back-off: its cookie, or a
+    random id for this browser session when it has none yet, which the sign-in
+    form then hands the browser to keep as its cookie (so the failures of this
+    first session still count in the next one, on any worker)."""
     return cookie(CLIENT_COOKIE) or st.session_state.setdefault(
         _CLIENT, secrets.token_hex(16)
     )
@@ -130,7 +132,7 @@ def require_facilitator(store: Store) -> None:
             sign_out_button(store)
         return
     st.session_state.pop(_TOKEN, None)
-    keep_session_cookie(None, 0)
+    keep_session_cookie(None, 0, _client())
     st.title("Facilitator sign-in")
     with st.form("facilitator_sign_in", clear_on_submit=True):
         attempt = st.text_input(

@@ -11,7 +11,13 @@ server-side way to set one.
   ``Max-Age`` equal to what is left of the sign-in, ``SameSite=Strict``,
   ``Secure`` on https. Cleared on sign-out.
 - ``tp_client``: a random id, so failed sign-ins pause only the browser that
-  made them (``access.signin``); it identifies no person.
+  made them (``access.signin``); it identifies no person. The server picks it
+  (the cookie's value when the browser sent one, else a fresh one for this
+  session) and the browser stores *that* id: a browser whose first session had
+  no cookie yet keeps counting its failures under the same id in its next
+  session, whichever worker process serves it. (When the browser chose its own
+  id, the failures of its first session were counted under the session's id and
+  a reload, or a second worker, started it from zero.)
 """
 
 from __future__ import annotations
@@ -50,7 +56,12 @@ function randomId() {{
 
 export default function (component) {{
   const data = component.data || {{}};
-  if (!readCookie(CLIENT)) writeCookie(CLIENT, randomId(), 400 * 24 * 3600);
+  if (!readCookie(CLIENT)) {{
+    const id = typeof data.client === "string" && /^[0-9a-f]{{32}}$/.test(data.client)
+      ? data.client
+      : randomId();
+    writeCookie(CLIENT, id, 400 * 24 * 3600);
+  }}
   if (typeof data.token === "string" && /^[A-Za-z0-9_-]+$/.test(data.token)) {{
     if (readCookie(SESSION) !== data.token) {{
       writeCookie(SESSION, data.token, Math.max(1, Math.floor(data.max_age)));
@@ -76,13 +87,18 @@ _component = st.components.v2.component(
 )
 
 
-def keep_session_cookie(token: str | None, max_age_s: float) -> None:
-    """Make the browser hold ``token`` (or, with None, drop any sign-in cookie)."""
-    data = (
+def keep_session_cookie(
+    token: str | None, max_age_s: float, client: str | None = None
+) -> None:
+    """Make the browser hold ``token`` (or, with None, drop any sign-in cookie),
+    and ``client`` as its client id when it has none yet."""
+    data: dict[str, object] = (
         {"token": token, "max_age": int(max_age_s)}
         if token is not None
         else {"clear": True}
     )
+    if client is not None:
+        data["client"] = client
     _component(key="tp_browser_cookie", data=data, width="content", height="content")
 
 

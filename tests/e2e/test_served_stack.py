@@ -8,7 +8,10 @@ on one database) as participants and facilitators meet it in a real browser.
 - Two workers, one database: start-up work happened once (one demo, one
   passphrase hash); phones pinned to different workers both count; the live
   room and its released figures are the same whichever worker a facilitator
-  reached.
+  reached;
+  a browser's wrong passphrases pause it on every worker (the back-off lives in
+  the database, keyed by the browser's own id), while another browser on the
+  other worker signs in at once.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import re
 import signal
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from access.signin import FREE_FAILURES, client_hash
 from serving.address import is_loopback, lan_address
 from serving.caddy import AFFINITY_COOKIE
 from storage.db import Store, open_store
@@ -255,6 +260,102 @@ def test_two_workers_share_one_database(stack: Any, browser: Any, store: Store) 
     ]
     numbers = [re.findall(r"\d+(?:\.\d+)?", t) for t in texts]
     assert numbers[0] == numbers[1]
+
+
+def _affinity_cookies(stack: Any) -> list[str]:
+    """The affinity cookie of each of the two workers: Caddy picks a worker for
+    every request that brings none, and says which in ``Set-Cookie``."""
+    seen: list[str] = []
+    for _ in range(40):
+        with urllib.request.urlopen(f"{stack.url}/", timeout=10) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                value = rest.split(";", 1)[0]
+                if name.strip() == AFFINITY_COOKIE and value not in seen:
+                    seen.append(value)
+        if len(seen) == 2:
+            return seen
+    pytest.fail(f"Caddy never placed a request on the second worker: {seen}")
+
+
+def _pin(page: Any, stack: Any, worker_cookie: str) -> None:
+    page.context.add_cookies(
+        [
+            {
+                "name": AFFINITY_COOKIE,
+                "value": worker_cookie,
+                "domain": urlsplit(stack.url).hostname,
+                "path": "/",
+            }
+        ]
+    )
+
+
+def _browser_cookie(page: Any, name: str) -> str:
+    """A cookie the page's own script sets: wait for it (bounded)."""
+    deadline = time.monotonic() + 20
+    while True:
+        for cookie in page.context.cookies():
+            if cookie["name"] == name:
+                return cookie["value"]
+        assert time.monotonic() < deadline, f"the browser never got {name}"
+        page.wait_for_timeout(200)
+
+
+def _failures(store: Store, client: str) -> int:
+    with store.read() as db:
+        row = db.execute(
+            "SELECT failures FROM signin_failures WHERE client_hash = ?",
+            [client_hash(client)],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_wrong_passphrases_pause_a_browser_on_every_worker(
+    stack: Any, browser: Any, store: Store
+) -> None:
+    """Five wrong passphrases through worker A pause this browser when it next
+    opens the page on worker B, right passphrase or not; another browser on
+    worker B is not refused for them. (Earlier, a browser whose first visit had
+    no client cookie counted its failures under that visit's id, so the next
+    visit, on any worker, started again from zero.)"""
+    worker_a, worker_b = _affinity_cookies(stack)
+    page = new_page(browser, phone=False)
+    _pin(page, stack, worker_a)
+    page.goto(f"{stack.url}/facilitator")
+    box = page.get_by_label("Facilitator passphrase")
+    box.wait_for()
+    _no_page_not_found(page)
+    client = _browser_cookie(page, "tp_client")
+    for attempt in range(1, FREE_FAILURES + 1):
+        box.fill(f"not the passphrase {attempt}")
+        page.get_by_role("button", name="Sign in").click()
+        deadline = time.monotonic() + 30
+        while _failures(store, client) < attempt:
+            assert time.monotonic() < deadline, f"failure {attempt} never counted"
+            page.wait_for_timeout(200)
+    page.get_by_text("Too many wrong passphrases from this browser").wait_for()
+    assert _worker_cookie(page) == worker_a
+
+    # The same browser, now on worker B, with the right passphrase: paused.
+    _pin(page, stack, worker_b)
+    page.goto(f"{stack.url}/facilitator")
+    box.wait_for()
+    assert _worker_cookie(page) == worker_b
+    box.fill(PASSPHRASE)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Too many wrong passphrases from this browser").wait_for()
+    assert box.is_visible()  # still the sign-in form: not signed in
+    screenshot(page, "served-sign-in-paused-on-worker-b")
+    page.context.close()
+
+    # Someone else, on worker B: the right passphrase signs in.
+    other = new_page(browser, phone=False)
+    _pin(other, stack, worker_b)
+    other.goto(f"{stack.url}/facilitator")
+    _sign_in(other)
+    assert _worker_cookie(other) == worker_b
+    other.context.close()
 
 
 def _children(stack: Any) -> dict[int, str]:
