@@ -15,11 +15,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from storage.db import Store, open_store
+from storage.demo import build_demo, open_demo_code
+from tests.fixtures import APP, PASSPHRASE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -93,12 +97,18 @@ def streamlit_server(
             time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, grace_s=10)
+
+
+def stop(proc: subprocess.Popen, *, grace_s: float) -> None:
+    """SIGTERM, as a service manager would; SIGKILL if it has not gone after
+    ``grace_s`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def _healthy(url: str) -> bool:
@@ -107,6 +117,43 @@ def _healthy(url: str) -> bool:
             return r.status == 200
     except OSError:
         return False
+
+
+@dataclasses.dataclass
+class App:
+    """``streamlit run app.py`` over a database of its own: the address a
+    browser opens and the store a test prepares and inspects."""
+
+    url: str
+    store: Store
+    programme_id: int
+    code: str | None
+    """The join code of the demo's open pulse when the server started."""
+
+
+@contextlib.contextmanager
+def served_app(
+    work: Path,
+    *,
+    prepare: Callable[[Store], int] = build_demo,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[App]:
+    """Prepare a fresh database in ``work`` (the demo by default; ``prepare``
+    returns the programme a test is about), then serve it with the tests'
+    facilitator passphrase. Every e2e module starts its app here."""
+    db_path = work / "pulse.db"
+    store = open_store(db_path)
+    try:
+        programme_id = prepare(store)
+        full_env = {
+            "PULSE_DB": str(db_path),
+            "PULSE_FACILITATOR_PASSWORD": PASSPHRASE,
+            **(env or {}),
+        }
+        with streamlit_server(Path(APP), work / "server.log", full_env) as url:
+            yield App(url, store, programme_id, open_demo_code(store))
+    finally:
+        store.close()
 
 
 @contextlib.contextmanager
@@ -133,6 +180,22 @@ def new_page(
     if init_script:
         context.add_init_script(init_script)
     return context.new_page()
+
+
+def sign_in(page: Any, passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase into the facilitator sign-in and wait until signed
+    in. Streamlit keeps inputs inert until the page's first run has settled,
+    so wait for that before typing."""
+    box = page.get_by_label("Facilitator passphrase")
+    box.wait_for()
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
+    )
+    page.wait_for_timeout(800)
+    box.focus()
+    page.keyboard.type(passphrase)
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Sign out").wait_for()
 
 
 def screenshot(page: Any, name: str) -> Path:
@@ -193,9 +256,4 @@ def served_stack(
             time.sleep(0.2)
         yield served
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc, grace_s=20)

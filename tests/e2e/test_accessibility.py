@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from storage import programmes as repo
-from storage.db import Store, open_store
+from storage.db import Store
 from storage.demo import build_demo, open_demo_code
 from tests.e2e.axe import (
     LAPTOP_VIEW,
@@ -30,17 +30,13 @@ from tests.e2e.axe import (
     run_axe,
 )
 from tests.e2e.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     WAIT_MS,
-    require_chromium,
     screenshot,
-    streamlit_server,
+    served_app,
 )
+from tests.fixtures import PASSPHRASE
 
 pytestmark = pytest.mark.e2e
-PASSPHRASE = "correct horse battery staple"
-APP = Path(__file__).resolve().parents[2] / "app.py"
 VIEWS = {"phone": PHONE_VIEW, "laptop": LAPTOP_VIEW}
 
 
@@ -57,37 +53,34 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    require_chromium()
+def site(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Site]:
     axe = axe_source()
-    sync_api = pytest.importorskip("playwright.sync_api")
+    made: list[tuple[int, int]] = []
+
+    def demo_with_closed_and_draft(store: Store) -> int:
+        """The demo plus, in its open pulse's session, a closed pulse and a
+        draft one: the states a participant's code can land on."""
+        programme_id = build_demo(store)
+        session_id = repo.pulse_by_code(store, open_demo_code(store)).session_id
+        closed = repo.create_pulse(store, session_id, "after")
+        repo.open_pulse(store, closed.id)
+        repo.close_pulse(store, closed.id)
+        made.append((closed.id, repo.create_pulse(store, session_id, "after").id))
+        return programme_id
+
     work = tmp_path_factory.mktemp("a11y")
-    db_path = work / "pulse.db"
-    store = open_store(db_path)
-    programme_id = build_demo(store)
-    open_code = open_demo_code(store)
-    session_id = repo.pulse_by_code(store, open_code).session_id
-    closed = repo.create_pulse(store, session_id, "after")
-    repo.open_pulse(store, closed.id)
-    repo.close_pulse(store, closed.id)
-    draft = repo.create_pulse(store, session_id, "after")
-    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
-    with (
-        streamlit_server(APP, work / "server.log", env) as url,
-        sync_api.sync_playwright() as pw,
-    ):
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS
-        )
+    with served_app(work, prepare=demo_with_closed_and_draft) as app:
+        closed_id, draft_id = made[0]
         running = Site(
-            url,
-            store,
-            programme_id,
-            open_code,
-            repo.pulse_by_id(store, closed.id).code,
-            draft.code,
+            app.url,
+            app.store,
+            app.programme_id,
+            app.code,
+            repo.pulse_by_id(app.store, closed_id).code,
+            repo.pulse_by_id(app.store, draft_id).code,
             work / "report.html",
         )
+        contexts = []
         try:
             for view, size in VIEWS.items():
                 phone = view == "phone"
@@ -98,13 +91,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                         has_touch=phone,
                         accept_downloads=True,
                     )
+                    contexts.append(context)
                     context.set_default_timeout(WAIT_MS)
                     context.add_init_script(axe)
                     running.pages[view, who] = context.new_page()
             yield running
         finally:
-            browser.close()
-    store.close()
+            for context in contexts:
+                context.close()
 
 
 # --- driving the app -----------------------------------------------------------

@@ -15,63 +15,38 @@ Screenshots of the phone in light and dark land in test-artifacts/.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from storage import programmes, responses
-from storage.db import Store, open_store
-from storage.demo import build_demo, open_demo_code
 from survey.instrument import SCALE_LABELS
 from tests.e2e.harness import (
-    chromium_browser,
+    App,
     new_page,
-    require_chromium,
     screenshot,
-    streamlit_server,
+    served_app,
 )
 
 pytestmark = pytest.mark.e2e
-APP = Path(__file__).resolve().parents[2] / "app.py"
 ITEMS = "[class*='st-key-answer-'] [role='radiogroup']"
 OPTION = "[data-testid='stRadioOption']"
 
 
-@dataclass
-class Running:
-    url: str
-    store: Store
-    session_id: int
-
-
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    require_chromium()
-    work = tmp_path_factory.mktemp("scale")
-    store = open_store(work / "pulse.db")
-    build_demo(store)
-    session_id = programmes.pulse_by_code(store, open_demo_code(store)).session_id
-    env = {"PULSE_DB": str(work / "pulse.db")}
-    with streamlit_server(APP, work / "server.log", env) as url:
-        yield Running(url, store, session_id)
-    store.close()
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    with served_app(tmp_path_factory.mktemp("scale")) as app:
+        yield app
 
 
-@pytest.fixture(scope="module")
-def browser(running: Running) -> Iterator[Any]:
-    with chromium_browser() as b:
-        yield b
-
-
-def fresh_pulse(running: Running) -> programmes.PulseInfo:
-    pulse = programmes.create_pulse(running.store, running.session_id, "during")
+def fresh_pulse(running: App) -> programmes.PulseInfo:
+    session_id = programmes.pulse_by_code(running.store, running.code).session_id
+    pulse = programmes.create_pulse(running.store, session_id, "during")
     programmes.open_pulse(running.store, pulse.id)
     return pulse
 
 
-def open_form(page: Any, running: Running, code: str) -> Any:
+def open_form(page: Any, running: App, code: str) -> Any:
     page.goto(f"{running.url}/?code={code}")
     page.get_by_role("button", name="Send my answers").wait_for()
     page.wait_for_selector(
@@ -86,7 +61,7 @@ def checked(group: Any) -> list[bool]:
 
 
 def test_keyboard_alone_completes_and_sends_the_form(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     pulse = fresh_pulse(running)
     questions = programmes.pulse_questions(running.store, pulse.id)
@@ -145,7 +120,7 @@ def test_keyboard_alone_completes_and_sends_the_form(
 
 
 def test_a_second_tap_keeps_the_answer_and_skip_takes_it_back(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     pulse = fresh_pulse(running)
     page = new_page(browser, phone=True)
@@ -161,7 +136,7 @@ def test_a_second_tap_keeps_the_answer_and_skip_takes_it_back(
     assert checked(first)[:7] == [False] * 7
 
 
-def test_screen_reader_names_and_reading_order(running: Running, browser: Any) -> None:
+def test_screen_reader_names_and_reading_order(running: App, browser: Any) -> None:
     pulse = fresh_pulse(running)
     questions = programmes.pulse_questions(running.store, pulse.id)
     page = new_page(browser, phone=True)
@@ -215,7 +190,7 @@ def _overlaps(a: dict, b: dict) -> bool:
     ],
 )
 def test_scale_fits_every_width_and_zoom(
-    running: Running, browser: Any, name: str, size: dict, minimum: int
+    running: App, browser: Any, name: str, size: dict, minimum: int
 ) -> None:
     # Zooming a 1366x768 window to 200% / 400% lays the page out in a
     # 683x384 / 341x192 CSS-pixel viewport.

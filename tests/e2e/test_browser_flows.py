@@ -8,55 +8,30 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from storage import programmes, responses
-from storage.db import Store, open_store
-from storage.demo import build_demo, open_demo_code
+from storage.demo import open_demo_code
 from tests.e2e.harness import (
-    chromium_browser,
+    App,
     new_page,
-    require_chromium,
     screenshot,
-    streamlit_server,
+    served_app,
+    sign_in,
 )
 
 pytestmark = pytest.mark.e2e
-PASSPHRASE = "correct horse battery staple"
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-@dataclass
-class Running:
-    url: str
-    store: Store
-    programme_id: int
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    require_chromium()
-    work = tmp_path_factory.mktemp("e2e")
-    db_path = work / "pulse.db"
-    store = open_store(db_path)
-    programme_id = build_demo(store)
-    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
-    with streamlit_server(APP, work / "server.log", env) as url:
-        yield Running(url, store, programme_id)
-    store.close()
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    with served_app(tmp_path_factory.mktemp("e2e")) as app:
+        yield app
 
 
-@pytest.fixture(scope="module")
-def browser(running: Running) -> Iterator[Any]:
-    with chromium_browser() as b:
-        yield b
-
-
-def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
+def test_participant_answers_on_a_phone(running: App, browser: Any) -> None:
     code = open_demo_code(running.store)
     pulse = programmes.pulse_by_code(running.store, code)
     before = responses.count_responses(running.store, pulse.id)
@@ -90,20 +65,11 @@ def test_participant_answers_on_a_phone(running: Running, browser: Any) -> None:
     assert responses.count_responses(running.store, pulse.id) == before + 1
 
 
-def test_unknown_code_is_explained(running: Running, browser: Any) -> None:
+def test_unknown_code_is_explained(running: App, browser: Any) -> None:
     page = new_page(browser, phone=True)
     page.goto(f"{running.url}/?code=ZZZZZZ")
     page.get_by_text("No pulse has that code").wait_for()
     screenshot(page, "participant-unknown-code")
-
-
-def _sign_in(page: Any) -> None:
-    box = page.get_by_label("Facilitator passphrase")
-    box.wait_for()
-    page.wait_for_timeout(1000)  # let the first run settle: inputs are inert until then
-    box.focus()
-    page.keyboard.type(PASSPHRASE)
-    page.keyboard.press("Enter")
 
 
 def _answers_metric(page: Any) -> str:
@@ -112,7 +78,7 @@ def _answers_metric(page: Any) -> str:
 
 
 def test_facilitator_opens_a_pulse_and_watches_the_count(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     session_id = programmes.add_session(
         running.store, running.programme_id, "E2E check-in", date="2026-11-25"
@@ -120,7 +86,7 @@ def test_facilitator_opens_a_pulse_and_watches_the_count(
     pulse = programmes.create_pulse(running.store, session_id, "during")
     page = new_page(browser, phone=False)
     page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
-    _sign_in(page)
+    sign_in(page)
     open_button = page.locator(f".st-key-open-{pulse.id} button")
     open_button.wait_for()
     screenshot(page, "facilitator-1-programmes")

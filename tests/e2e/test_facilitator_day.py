@@ -7,28 +7,24 @@ Screenshots go to test-artifacts/ for a person to look at.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from storage import programmes, responses
-from storage.db import Store, open_store
+from storage.db import Store
 from storage.demo import build_demo
 from tests.e2e.harness import (
     WAIT_MS,
-    chromium_browser,
+    App,
     new_page,
-    require_chromium,
     screenshot,
-    streamlit_server,
+    served_app,
+    sign_in,
 )
 
 pytestmark = pytest.mark.e2e
-PASSPHRASE = "correct horse battery staple"
-APP = Path(__file__).resolve().parents[2] / "app.py"
 LAPTOP = {"width": 1366, "height": 768}
 GRACE_S = 30
 SIDEBAR_PAGES = [
@@ -42,57 +38,30 @@ SIDEBAR_PAGES = [
 ]
 
 
-@dataclass
-class Running:
-    url: str
-    store: Store
-    demo_id: int
-    other_id: int
-
-
-@pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    require_chromium()
-    work = tmp_path_factory.mktemp("day")
-    db_path = work / "pulse.db"
-    store = open_store(db_path)
+def demo_and_a_look_alike(store: Store) -> int:
+    """The demo, then a newer programme made from the same template: the one
+    pages used to fall back to when they lost the choice."""
     demo_id = build_demo(store)
-    # A newer programme made from the same template: the one pages used to
-    # fall back to when they lost the choice.
-    other_id = programmes.create_programme(store, "Newer look-alike", ["Social work"])
-    env = {
-        "PULSE_DB": str(db_path),
-        "PULSE_FACILITATOR_PASSWORD": PASSPHRASE,
-        # A short grace period, so the test sees it end without a long wait.
-        "PULSE_CLOSE_GRACE_SECONDS": str(GRACE_S),
-    }
-    with streamlit_server(APP, work / "server.log", env) as url:
-        yield Running(url, store, demo_id, other_id)
-    store.close()
+    programmes.create_programme(store, "Newer look-alike", ["Social work"])
+    return demo_id
 
 
 @pytest.fixture(scope="module")
-def browser(running: Running) -> Iterator[Any]:
-    # No warm-up visit: the first page a test opens is the first session of a
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    # A short grace period, so the test sees it end without a long wait. No
+    # warm-up visit: the first page a test opens is the first session of a
     # fresh server, which once met Streamlit's legacy "Page not found".
-    with chromium_browser() as b:
-        yield b
+    env = {"PULSE_CLOSE_GRACE_SECONDS": str(GRACE_S)}
+    with served_app(
+        tmp_path_factory.mktemp("day"), prepare=demo_and_a_look_alike, env=env
+    ) as app:
+        yield app
 
 
 def laptop(browser: Any) -> Any:
     context = browser.new_context(viewport=LAPTOP)
     context.set_default_timeout(WAIT_MS)
     return context
-
-
-def sign_in(page: Any) -> None:
-    box = page.get_by_label("Facilitator passphrase")
-    box.wait_for()
-    page.wait_for_timeout(800)  # inputs are inert until the first run settles
-    box.focus()
-    page.keyboard.type(PASSPHRASE)
-    page.keyboard.press("Enter")
-    page.get_by_role("button", name="Sign out").wait_for()
 
 
 def programme_param(page: Any) -> str | None:
@@ -107,11 +76,11 @@ def chosen_programme(page: Any) -> str:
 
 
 def test_sign_in_survives_reload_and_new_tab_until_sign_out(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     context = laptop(browser)
     page = context.new_page()
-    page.goto(f"{running.url}/present?programme={running.demo_id}")
+    page.goto(f"{running.url}/present?programme={running.programme_id}")
     sign_in(page)
     page.get_by_text("Scan with your phone camera").wait_for()
     cookie = next(c for c in context.cookies() if c["name"] == "tp_facilitator")
@@ -129,7 +98,7 @@ def test_sign_in_survives_reload_and_new_tab_until_sign_out(
     screenshot(page, "day-1-present-after-reload")
 
     second = context.new_page()
-    second.goto(f"{running.url}/trends?programme={running.demo_id}")
+    second.goto(f"{running.url}/trends?programme={running.programme_id}")
     second.get_by_role("heading", name="Trends").wait_for()
     assert second.get_by_label("Facilitator passphrase").count() == 0
 
@@ -151,7 +120,7 @@ def landed(page: Any, name: str) -> None:
 
 
 def test_the_chosen_programme_survives_every_sidebar_link(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     context = laptop(browser)
     page = context.new_page()
@@ -159,15 +128,15 @@ def test_the_chosen_programme_survives_every_sidebar_link(
     sign_in(page)
     # Choose the older (demo) programme in the selector.
     page.locator(".st-key-programme_pick button[aria-label='Open']").click()
-    demo_name = programmes.get_programme(running.store, running.demo_id).name
+    demo_name = programmes.get_programme(running.store, running.programme_id).name
     page.get_by_role("option", name=demo_name).click()
     page.wait_for_function(
-        f"() => location.search.includes('programme={running.demo_id}')"
+        f"() => location.search.includes('programme={running.programme_id}')"
     )
     for name in SIDEBAR_PAGES + ["Programmes"]:
         page.locator("[data-testid='stSidebar']").get_by_role("link", name=name).click()
         page.wait_for_function(
-            f"() => location.search.includes('programme={running.demo_id}')"
+            f"() => location.search.includes('programme={running.programme_id}')"
         )
         landed(page, name)
         if name != "Settings":
@@ -175,7 +144,7 @@ def test_the_chosen_programme_survives_every_sidebar_link(
         # A reload keeps it too.
         page.reload()
         landed(page, name)
-        assert programme_param(page) == str(running.demo_id), name
+        assert programme_param(page) == str(running.programme_id), name
         if name != "Settings":
             assert chosen_programme(page) == demo_name, name
     screenshot(page, "day-3-programme-kept")
@@ -183,11 +152,11 @@ def test_the_chosen_programme_survives_every_sidebar_link(
 
 
 def test_create_twice_makes_one_programme_and_selects_it(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     context = laptop(browser)
     page = context.new_page()
-    page.goto(f"{running.url}/facilitator?programme={running.demo_id}")
+    page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
     sign_in(page)
     page.get_by_text("New programme from the template").click()
     name_box = page.get_by_label("Programme name")
@@ -198,7 +167,7 @@ def test_create_twice_makes_one_programme_and_selects_it(
     page.get_by_role("button", name="Create programme").dblclick()
     page.wait_for_function(
         "() => /programme=\\d+/.test(location.search) && "
-        f"!location.search.includes('programme={running.demo_id}')"
+        f"!location.search.includes('programme={running.programme_id}')"
     )
     page.wait_for_timeout(2000)  # let a second run, if any, finish
     made = [
@@ -261,13 +230,15 @@ def check_present(page: Any, code: str, name: str) -> None:
 
 
 def test_present_fits_every_projector_with_and_without_sidebar(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     pulse = demo_open_pulse(running.store)
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     context.set_default_timeout(WAIT_MS)
     page = context.new_page()
-    page.goto(f"{running.url}/present?programme={running.demo_id}&pulse={pulse.id}")
+    page.goto(
+        f"{running.url}/present?programme={running.programme_id}&pulse={pulse.id}"
+    )
     sign_in(page)
     for width, height in PROJECTOR_SIZES:
         page.set_viewport_size({"width": width, "height": height})
@@ -285,7 +256,7 @@ def test_present_fits_every_projector_with_and_without_sidebar(
 
 
 def test_projector_link_shows_only_the_join_screen_until_revoked(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     from access import tokens
 
@@ -329,12 +300,12 @@ def fill_phone_form(phone: Any, value: int) -> None:
         option.nth(value - 1).tap()
 
 
-def test_close_asks_first_and_keeps_a_grace_period(
-    running: Running, browser: Any
-) -> None:
+def test_close_asks_first_and_keeps_a_grace_period(running: App, browser: Any) -> None:
     """Close with forms open: one sent within the grace period counts; one sent
     after it is refused, stays on screen and says why. Nothing is lost silently."""
-    session_id = programmes.add_session(running.store, running.demo_id, "Grace check")
+    session_id = programmes.add_session(
+        running.store, running.programme_id, "Grace check"
+    )
     pulse = programmes.create_pulse(running.store, session_id, "during")
     programmes.open_pulse(running.store, pulse.id)
     in_time, too_late = new_page(browser), new_page(browser)
@@ -344,7 +315,7 @@ def test_close_asks_first_and_keeps_a_grace_period(
 
     context = laptop(browser)
     page = context.new_page()
-    page.goto(f"{running.url}/facilitator?programme={running.demo_id}")
+    page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
     sign_in(page)
     page.locator(f".st-key-close-{pulse.id} button").first.click()
     # One click only asks; nothing is closed yet.
@@ -362,7 +333,9 @@ def test_close_asks_first_and_keeps_a_grace_period(
     assert responses.count_responses(running.store, pulse.id) == 1
 
     present = context.new_page()
-    present.goto(f"{running.url}/present?programme={running.demo_id}&pulse={pulse.id}")
+    present.goto(
+        f"{running.url}/present?programme={running.programme_id}&pulse={pulse.id}"
+    )
     present.get_by_text("send your answers now").wait_for()
     screenshot(present, "close-2-present-countdown")
 
@@ -380,11 +353,11 @@ def test_close_asks_first_and_keeps_a_grace_period(
     context.close()
 
 
-def test_trends_fits_a_1366_laptop(running: Running, browser: Any) -> None:
+def test_trends_fits_a_1366_laptop(running: App, browser: Any) -> None:
     """Finding 7: nothing on Trends makes the page wider than the laptop."""
     context = laptop(browser)
     page = context.new_page()
-    page.goto(f"{running.url}/trends?programme={running.demo_id}")
+    page.goto(f"{running.url}/trends?programme={running.programme_id}")
     sign_in(page)
     page.get_by_text("What changed, and how sure we are").wait_for()
     page.locator("[data-testid='stVegaLiteChart']").first.wait_for()

@@ -12,25 +12,21 @@ import http.server
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from storage import actions, programmes, responses
-from storage.db import open_store
+from storage.db import Store
 from tests.e2e.harness import (
     chromium_browser,
     free_port,
     new_page,
-    require_chromium,
     screenshot,
-    streamlit_server,
+    served_app,
+    sign_in,
 )
 
 pytestmark = pytest.mark.e2e
-APP = Path(__file__).resolve().parents[2] / "app.py"
-PASSPHRASE = "correct horse battery staple"
 
 
 class Counter(http.server.BaseHTTPRequestHandler):
@@ -69,45 +65,43 @@ def counter() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory: pytest.TempPathFactory, counter: str) -> Iterator[Setup]:
-    require_chromium()
-    work = tmp_path_factory.mktemp("plain")
     name = f'![]({counter}/md.gif) **bold** <img src="{counter}/html.gif">'
-    store = open_store(work / "pulse.db")
-    programme_id = programmes.create_programme(store, name, [f"Team {name}", "Ed"])
-    groups = programmes.programme_groups(store, programme_id)
-    question_id = programmes.add_question(store, programme_id, "safety", name, False)
-    session_id = programmes.add_session(store, programme_id, name)
-    for moment in ("before", "after"):
-        closed = programmes.create_pulse(store, session_id, moment)
-        programmes.open_pulse(store, closed.id)
-        questions = programmes.pulse_questions(store, closed.id)
-        for group in groups:
-            for value in (3, 4, 5, 6, 5, 4):
-                responses.submit_response(
-                    store,
-                    closed.id,
-                    {q.id: value for q in questions},
-                    group_id=group.id,
-                )
-        programmes.close_pulse(store, closed.id)
-    actions.add_action(store, programme_id, name, session_id=session_id)
-    pulse = programmes.create_pulse(
-        store, session_id, "during", question_ids=[question_id], comment_prompt=name
-    )
-    programmes.open_pulse(store, pulse.id)
-    store.close()
-    env = {"PULSE_DB": str(work / "pulse.db"), "PULSE_FACILITATOR_PASSWORD": PASSPHRASE}
-    with streamlit_server(APP, work / "server.log", env) as url:
-        yield Setup(url, name, pulse.code, programme_id, pulse.id)
+    opened: list[programmes.PulseInfo] = []
 
+    def hostile_names(store: Store) -> int:
+        """A programme whose every name, question and prompt is ``name``: two
+        closed pulses with answers and an open one."""
+        programme_id = programmes.create_programme(store, name, [f"Team {name}", "Ed"])
+        groups = programmes.programme_groups(store, programme_id)
+        question_id = programmes.add_question(
+            store, programme_id, "safety", name, False
+        )
+        session_id = programmes.add_session(store, programme_id, name)
+        for moment in ("before", "after"):
+            closed = programmes.create_pulse(store, session_id, moment)
+            programmes.open_pulse(store, closed.id)
+            questions = programmes.pulse_questions(store, closed.id)
+            for group in groups:
+                for value in (3, 4, 5, 6, 5, 4):
+                    responses.submit_response(
+                        store,
+                        closed.id,
+                        {q.id: value for q in questions},
+                        group_id=group.id,
+                    )
+            programmes.close_pulse(store, closed.id)
+        actions.add_action(store, programme_id, name, session_id=session_id)
+        pulse = programmes.create_pulse(
+            store, session_id, "during", question_ids=[question_id], comment_prompt=name
+        )
+        programmes.open_pulse(store, pulse.id)
+        opened.append(pulse)
+        return programme_id
 
-def _sign_in(page: Any) -> None:
-    box = page.get_by_label("Facilitator passphrase")
-    box.wait_for()
-    page.wait_for_timeout(1000)  # inputs are inert until the first run settles
-    box.focus()
-    page.keyboard.type(PASSPHRASE)
-    page.keyboard.press("Enter")
+    work = tmp_path_factory.mktemp("plain")
+    with served_app(work, prepare=hostile_names) as app:
+        pulse = opened[0]
+        yield Setup(app.url, name, pulse.code, app.programme_id, pulse.id)
 
 
 FACILITATOR_PAGES = (
@@ -137,7 +131,7 @@ def test_typed_names_fetch_nothing_and_show_literally(setup: Setup) -> None:
                 f"&pulse={setup.pulse_id}"
             )
             if index == 0:
-                _sign_in(laptop)  # then signed in across page loads (cookie)
+                sign_in(laptop)  # then signed in across page loads (cookie)
             laptop.get_by_text("**bold**").first.wait_for()
             laptop.wait_for_timeout(1500)  # let images, if any, be requested
             screenshot(laptop, f"plain-text-{path}")

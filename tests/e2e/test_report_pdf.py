@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from storage import actions, programmes
 from storage.db import open_store
 from storage.demo import build_demo
-from tests.e2e.harness import ARTIFACTS, chromium_browser, require_chromium
+from tests.e2e.harness import ARTIFACTS
 from ui.data_views import report_html
 
 pytestmark = pytest.mark.e2e
@@ -32,13 +31,6 @@ HEADINGS = (
     "What we tried, and what followed",
 )
 LONG_WORDS = ("Connection", "Dimension", "Psychological", "Reliability", "Purpose")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require_chromium()
-    with chromium_browser() as b:
-        yield b
 
 
 def print_pdf(browser: Any, html: str, name: str) -> tuple[bytes, Any]:

@@ -5,35 +5,33 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-from storage.db import open_store
+from storage.db import Store
 from tests.e2e.harness import (
     chromium_browser,
     new_page,
     require_chromium,
-    streamlit_server,
+    served_app,
 )
 from tests.fixtures import make_open_pulse
 
 pytestmark = pytest.mark.e2e
-APP = Path(__file__).resolve().parents[2] / "app.py"
 MESSAGE_TOO_BIG = 1009  # RFC 6455 close code
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    def one_open_pulse(store: Store) -> int:
+        return make_open_pulse(store).programme_id  # data there: no demo seeding
+
+    env = {"PULSE_SESSIONS_PER_ADDRESS": "2"}
     work = tmp_path_factory.mktemp("bounds")
-    store = open_store(work / "pulse.db")
-    make_open_pulse(store)  # data already there: no demo seeding
-    store.close()
-    env = {"PULSE_DB": str(work / "pulse.db"), "PULSE_SESSIONS_PER_ADDRESS": "2"}
-    with streamlit_server(APP, work / "server.log", env) as url:
-        yield url
+    with served_app(work, prepare=one_open_pulse, env=env) as app:
+        yield app.url
 
 
 def rerun_with_text(size: int) -> bytes:

@@ -37,7 +37,6 @@ from storage.demo import DEMO_NAME
 from storage.programmes import pulse_by_code
 from storage.responses import count_responses
 from tests.e2e.harness import (
-    chromium_browser,
     new_page,
     require_chromium,
     screenshot,
@@ -56,12 +55,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with served_stack(work, env, workers=2) as served:
         served.db = work / "pulse.db"
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser(stack: Any) -> Iterator[Any]:
-    with chromium_browser() as b:
-        yield b
 
 
 @pytest.fixture

@@ -8,54 +8,28 @@ Screenshots of both languages on a phone are saved in test-artifacts/.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from storage import programmes, responses
-from storage.db import Store, open_store
-from storage.demo import build_demo, open_demo_code
 from tests.e2e.harness import (
     PHONE,
     WAIT_MS,
-    chromium_browser,
+    App,
     new_page,
-    require_chromium,
     screenshot,
-    streamlit_server,
+    served_app,
 )
 from widgets.document_language import STORAGE_KEY
 
 pytestmark = pytest.mark.e2e
-APP = Path(__file__).resolve().parents[2] / "app.py"
-
-
-@dataclass
-class Running:
-    url: str
-    store: Store
-    code: str
 
 
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    require_chromium()
-    work = tmp_path_factory.mktemp("e2e-welsh")
-    db_path = work / "pulse.db"
-    store = open_store(db_path)
-    build_demo(store)
-    env = {"PULSE_DB": str(db_path), "PULSE_FACILITATOR_PASSWORD": "not used here"}
-    with streamlit_server(APP, work / "server.log", env) as url:
-        yield Running(url, store, open_demo_code(store))
-    store.close()
-
-
-@pytest.fixture(scope="module")
-def browser(running: Running) -> Iterator[Any]:
-    with chromium_browser() as b:
-        yield b
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    with served_app(tmp_path_factory.mktemp("e2e-welsh")) as app:
+        yield app
 
 
 def phone_page(browser: Any, *, locale: str) -> Any:
@@ -94,7 +68,7 @@ def answer_every_question(page: Any) -> int:
     return groups.count()
 
 
-def test_welsh_join_link_answer_and_thank_you(running: Running, browser: Any) -> None:
+def test_welsh_join_link_answer_and_thank_you(running: App, browser: Any) -> None:
     pulse = programmes.pulse_by_code(running.store, running.code)
     before = responses.count_responses(running.store, pulse.id)
     page = new_page(browser, phone=True)  # an English-speaking browser
@@ -138,7 +112,7 @@ def test_welsh_join_link_answer_and_thank_you(running: Running, browser: Any) ->
 
 
 def test_english_browser_gets_english_and_can_switch(
-    running: Running, browser: Any
+    running: App, browser: Any
 ) -> None:
     page = phone_page(browser, locale="en-GB")
     page.goto(f"{running.url}/?code={running.code}")
@@ -161,9 +135,7 @@ def test_english_browser_gets_english_and_can_switch(
     assert document_lang(page, "en") == "en"
 
 
-def test_welsh_browser_gets_welsh_without_a_link(
-    running: Running, browser: Any
-) -> None:
+def test_welsh_browser_gets_welsh_without_a_link(running: App, browser: Any) -> None:
     """A phone set to Welsh sends ``Accept-Language: cy-GB`` (read from the
     websocket request's headers) and reports ``navigator.language`` cy-GB."""
     page = phone_page(browser, locale="cy-GB")
