@@ -9,6 +9,9 @@ the readings are tested on exactly the data the demo shows.
 * ``no-change``: nobody changes; the groups stay at different levels.
 * ``constant-gap``: both groups rise together, one point apart throughout.
 * ``one-group-change``: social workers rise by 1.5 points, education stays.
+* ``reversal``: social workers start 0.8 below education and end 0.8 above:
+  from the first pulse to the follow-up the gap changes side at the same size
+  (neither narrower nor wider).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from survey.instrument import SCALE_HIGH, SCALE_LOW, Moment
 
 DIMENSION_KEYS = ("safety", "connection", "purpose")
 GROUP_SIZES = {"Social work": 9, "Education": 8}
-SCENARIOS = ("story", "no-change", "constant-gap", "one-group-change")
+SCENARIOS = ("story", "no-change", "constant-gap", "one-group-change", "reversal")
 
 Trajectory = dict[str, dict[str, tuple[float, float]]]  # group -> dim -> (start, end)
 
@@ -63,6 +66,10 @@ TRAJECTORIES: dict[str, Trajectory] = {
     "one-group-change": {
         "Social work": _same(3.5, 5.0),
         "Education": _same(4.2, 4.2),
+    },
+    "reversal": {
+        "Social work": _same(3.2, 4.8),
+        "Education": _same(4.0, 4.0),
     },
 }
 
@@ -114,15 +121,28 @@ class Asked:
 People = dict[str, list[dict[str, float]]]
 
 
-def draw_people(rng: random.Random) -> People:
-    """Each person's lasting offset per dimension (the same across pulses)."""
-    return {
+def draw_people(rng: random.Random, *, centred: bool = False) -> People:
+    """Each person's lasting offset per dimension (the same across pulses).
+
+    ``centred`` shifts each group's offsets to average zero, so the team's own
+    level is exactly the scenario's: with nine people the offsets alone move
+    a team by about 0.2 for good, which makes a gap scenario's truth (e.g.
+    ``reversal``: as wide on either side) untrue of the team simulated.
+    """
+    people = {
         group: [
             {dim: rng.gauss(0, PERSON_SD) for dim in DIMENSION_KEYS}
             for _ in range(size)
         ]
         for group, size in GROUP_SIZES.items()
     }
+    if centred:
+        for members in people.values():
+            for dim in DIMENSION_KEYS:
+                mean = sum(p[dim] for p in members) / len(members)
+                for p in members:
+                    p[dim] -= mean
+    return people
 
 
 def progress_at(session: PlannedSession, moment: str) -> float:

@@ -32,10 +32,13 @@ _CLOSED = [
 ]
 
 
-def simulate(scenario: str, seed: int, *, noise_items: bool = False) -> list[Reading]:
-    """Every reading the Trends page would show for one simulated programme."""
+def simulate(
+    scenario: str, seed: int, *, noise_items: bool = False, centred: bool = False
+) -> list[Reading]:
+    """Every reading the Trends page would show for one simulated programme
+    (``centred``: each team's level exactly the scenario's, see draw_people)."""
     rng = random.Random(seed)
-    people = draw_people(rng)
+    people = draw_people(rng, centred=centred)
     pulses, cells = [], []
     parts: dict[str, list[PulseItems]] = defaultdict(list)
     for order, (session, moment) in enumerate(_CLOSED):
