@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Callable
 
-from storage.db import Store
+from storage.db import Store, row_by_id
 from storage.programmes import close_pulse
 
 GRACE_ENV = "PULSE_CLOSE_GRACE_SECONDS"
@@ -49,12 +49,8 @@ def begin_closing(
     if grace_s < 0:
         raise ValueError("The grace period cannot be negative.")
     with store.write() as db:
-        row = db.execute(
-            "SELECT status, closes_at FROM pulses WHERE id = ?", [pulse_id]
-        ).fetchone()
-        if row is None:
-            raise ValueError("No pulse has that id.")
-        status, closes_at = row
+        row = row_by_id(db, "pulses", pulse_id, "status, closes_at")
+        status, closes_at = row["status"], row["closes_at"]
         if status == "closing" and closes_at is not None:
             return float(closes_at)
         if status != "open":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storage.db import Store
+from storage.db import Store, row_by_id
 from survey.comment_rules import (
     batch_due,
     check_comment_minimum,
@@ -49,12 +49,8 @@ def comment_minimum(store: Store, programme_id: int) -> int:
 def set_comment_minimum(store: Store, programme_id: int, minimum: int) -> None:
     """Set the programme's comment minimum (never below its k)."""
     with store.write() as db:
-        row = db.execute(
-            "SELECT k FROM programmes WHERE id = ?", [programme_id]
-        ).fetchone()
-        if row is None:
-            raise ValueError("No programme has that id.")
-        check_comment_minimum(minimum, int(row[0]))
+        k = row_by_id(db, "programmes", programme_id, "k")["k"]
+        check_comment_minimum(minimum, int(k))
         db.execute(
             "UPDATE programmes SET comment_k = ? WHERE id = ?", [minimum, programme_id]
         )

@@ -152,6 +152,20 @@ def referrers(db: Database, table: str) -> list[tuple[str, list[str], list[str]]
     return found
 
 
+_SINGULAR = {"pulses": "pulse", "sessions": "session", "programmes": "programme"}
+
+
+def row_by_id(db: Database, table: str, row_id: int, columns: str = "*") -> dict:
+    """One row of ``table`` as a dict; ``ValueError`` ("No pulse has that
+    id.") when there is none, so every caller refuses an unknown id alike."""
+    row = next(
+        db.query(f"SELECT {columns} FROM [{table}] WHERE id = ?", [row_id]), None
+    )
+    if row is None:
+        raise ValueError(f"No {_SINGULAR.get(table, 'row')} has that id.")
+    return row
+
+
 def pulse_programme(db: Database, pulse_id: int) -> dict:
     """The programme row a pulse belongs to, with the pulse's ``status``;
     ``ValueError`` when no pulse has that id."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storage.db import MOMENT_ORDER, Store, delete_rows
+from storage.db import MOMENT_ORDER, Store, delete_rows, row_by_id
 from storage.results import release_all
 from survey import codes
 from survey.answers import UnknownPulse
@@ -295,12 +295,7 @@ def programme_groups(store: Store, programme_id: int) -> list[Group]:
 
 
 def _programme_of_session(db: Database, session_id: int) -> int:
-    row = db.execute(
-        "SELECT programme_id FROM sessions WHERE id = ?", [session_id]
-    ).fetchone()
-    if row is None:
-        raise ValueError("No session has that id.")
-    return int(row[0])
+    return int(row_by_id(db, "sessions", session_id, "programme_id")["programme_id"])
 
 
 def _form_question_ids(db: Database, programme_id: int, form: Form) -> list[int]:
@@ -571,10 +566,7 @@ def delete_session(store: Store, session_id: int) -> None:
     with it is found from the schema's foreign keys (``delete_rows``).
     """
     with store.write() as db:
-        if not db.execute(
-            "SELECT 1 FROM sessions WHERE id = ?", [session_id]
-        ).fetchone():
-            raise ValueError("No session has that id.")
+        row_by_id(db, "sessions", session_id, "id")  # refuses an unknown id
         answered = db.execute(
             "SELECT count(*) FROM responses r JOIN pulses p ON p.id = r.pulse_id "
             "WHERE p.session_id = ?",
