@@ -15,7 +15,6 @@ from rendering.charts.style import (
     LEVELS,
     MEANS_COLUMNS,
     TEXT_COLOUR,
-    _anchor_axis,
     _configure,
     _empty_chart,
     _group_colour,
@@ -26,6 +25,7 @@ from rendering.charts.style import (
     _require,
     _scale_1_to_7,
     _title,
+    average_channel,
     clip_to_scale,
     group_colours,
     level_label,
@@ -239,11 +239,7 @@ def means_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
     ]
     base = alt.Chart(data)
     interval = base.mark_rule(strokeWidth=4).encode(
-        x=alt.X(
-            "low:Q",
-            scale=x_scale,
-            axis=_anchor_axis("Average answer", horizontal=True),
-        ),
+        x=average_channel("low", x_scale, horizontal=True),
         x2="high:Q",
         y=y,
         color=colour,

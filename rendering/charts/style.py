@@ -195,6 +195,14 @@ def _anchor_axis(title: str, *, horizontal: bool) -> alt.Axis:
     )
 
 
+def average_channel(field: str, scale: alt.Scale, *, horizontal: bool) -> Any:
+    """The position channel of an average on the 1-7 scale: ``alt.X`` when the
+    scale runs across, ``alt.Y`` when it runs up, with the anchored axis."""
+    channel = alt.X if horizontal else alt.Y
+    axis = _anchor_axis("Average answer", horizontal=horizontal)
+    return channel(f"{field}:Q", scale=scale, axis=axis)
+
+
 def _scale_1_to_7() -> alt.Scale:
     return alt.Scale(domain=[SCALE_LOW, SCALE_HIGH], nice=False, zero=False, clamp=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import altair as alt
@@ -21,7 +21,6 @@ from rendering.charts.style import (
     PANEL_HEIGHT,
     TEXT_COLOUR,
     TREND_COLUMNS,
-    _anchor_axis,
     _configure,
     _dimension_colours,
     _empty_chart,
@@ -36,6 +35,7 @@ from rendering.charts.style import (
     _require,
     _scale_1_to_7,
     _title,
+    average_channel,
     clip_to_scale,
     group_colours,
 )
@@ -96,29 +96,48 @@ def trend_chart(
     pulses = _pulses(data)
     domain, colours = group_colours(data["group"])
 
+    return _by_dimension(
+        data,
+        lambda part, **size: _trend_panel(
+            part, pulses, markers, domain, colours, **size
+        ),
+        dimension_label,
+        title,
+        subtitle,
+        "{dimension}: how it changed",
+    )
+
+
+def _by_dimension(
+    data: pd.DataFrame,
+    panel: Callable[..., alt.Chart],
+    chosen: str | None,
+    title: str,
+    subtitle: list[str],
+    one_title: str,
+) -> alt.Chart:
+    """One panel per dimension, stacked with the chart's title; or, for one
+    dimension, one panel filling the container, titled ``one_title`` unless a
+    dimension was ``chosen`` (then ``title`` stays)."""
     dimensions = (
-        _ordered(data["dimension_label"]) if "dimension_label" in data.columns else []
+        _ordered(data["dimension_label"].astype(str))
+        if "dimension_label" in data.columns
+        else []
     )
     if len(dimensions) > 1:
         panels = [
-            _trend_panel(
+            panel(
                 data[data["dimension_label"].astype(str) == d],
-                pulses,
-                markers,
-                domain,
-                colours,
                 title=d,
                 width=CONCAT_WIDTH,
             )
             for d in dimensions
         ]
         return _stacked(panels, title, subtitle)
-    if dimension_label is None and len(dimensions) == 1:
-        title = f"{dimensions[0]}: how it changed"
-    panel = _trend_panel(
-        data, pulses, markers, domain, colours, title=None, width="container"
-    )
-    return _configure(panel.properties(title=_title(title, subtitle)))
+    if chosen is None and len(dimensions) == 1:
+        title = one_title.format(dimension=dimensions[0])
+    single = panel(data, title=None, width="container")
+    return _configure(single.properties(title=_title(title, subtitle)))
 
 
 def _trend_subtitle(markers: pd.DataFrame | None, k: int | None) -> list[str]:
@@ -157,11 +176,7 @@ def _trend_panel(
     base = alt.Chart(data)
     band = base.mark_area(opacity=0.12).encode(
         x=x,
-        y=alt.Y(
-            "low:Q",
-            scale=y_scale,
-            axis=_anchor_axis("Average answer", horizontal=False),
-        ),
+        y=average_channel("low", y_scale, horizontal=False),
         y2="high:Q",
         color=colour,
         detail="group:N",
@@ -413,26 +428,14 @@ def agreement_chart(
     data["pulse_label"] = data["pulse_label"].astype(str)
     pulses = _pulses(data)
     domain, colours = group_colours(data["group"])
-    dimensions = _ordered(data["dimension_label"])
-    if len(dimensions) > 1:
-        panels = [
-            _agreement_panel(
-                data[data["dimension_label"] == d],
-                pulses,
-                domain,
-                colours,
-                title=d,
-                width=CONCAT_WIDTH,
-            )
-            for d in dimensions
-        ]
-        return _stacked(panels, title, subtitle)
-    if dimension_label is None:
-        title = f"{dimensions[0]}: are we on the same page?"
-    panel = _agreement_panel(
-        data, pulses, domain, colours, title=None, width="container"
+    return _by_dimension(
+        data,
+        lambda part, **size: _agreement_panel(part, pulses, domain, colours, **size),
+        dimension_label,
+        title,
+        subtitle,
+        "{dimension}: are we on the same page?",
     )
-    return _configure(panel.properties(title=_title(title, subtitle)))
 
 
 def _agreement_panel(
