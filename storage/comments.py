@@ -23,6 +23,9 @@ from survey.comment_rules import (
 
 @dataclass(frozen=True)
 class Comment:
+    """One comment as the facilitator reviews it: its id within the pulse, the
+    text as typed, and its ``state`` (review, shown or hidden)."""
+
     id: str
     text: str
     state: str

@@ -21,6 +21,9 @@ ACTION_STATUSES = ("planned", "started", "done", "dropped")
 
 @dataclass(frozen=True)
 class ActionUpdate:
+    """A dated note on an agreed action's progress; the action keeps them all,
+    so the report can show how it moved, not only where it stands."""
+
     date: str
     status: str
     note: str

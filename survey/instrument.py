@@ -38,6 +38,10 @@ COMMENT_MAX_CHARS = 1000
 
 @dataclass(frozen=True)
 class Dimension:
+    """One of the three things the instrument measures: a stable ``key`` for
+    storage, a ``label`` and an ``explanation`` in plain words (both
+    translatable)."""
+
     key: str
     label: str
     explanation: str

@@ -79,6 +79,9 @@ CHANGED_GROUP = "Social work"
 
 @dataclass(frozen=True)
 class PlannedSession:
+    """A session of a simulated programme: who attends, and how far along the
+    programme it is, which sets how much the simulated answers have moved."""
+
     title: str
     kind: str
     date: str

@@ -17,6 +17,9 @@ TEMPLATE_NAME = "Four-month programme with follow-up"
 
 @dataclass(frozen=True)
 class SessionPlan:
+    """A session the template proposes, before the facilitator edits it; the
+    pulses it gets are the ``moments``."""
+
     title: str
     kind: str
     date: date

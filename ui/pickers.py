@@ -12,7 +12,7 @@ parameter (the first visit).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -88,15 +88,7 @@ def programme_picker(store: Store) -> int | None:
     else:
         st.query_params[PROGRAMME] = str(chosen)
         _remember(PROGRAMME, str(chosen))
-    st.session_state[_PROGRAMME_KEY] = chosen
-    st.selectbox(
-        "Programme",
-        ids,
-        format_func=options.__getitem__,
-        key=_PROGRAMME_KEY,
-        on_change=_on_programme_change,
-    )
-    return chosen
+    return _drawn("Programme", options, chosen, _PROGRAMME_KEY, _on_programme_change)
 
 
 def pulse_picker(store: Store, programme_id: int) -> int | None:
@@ -119,13 +111,25 @@ def pulse_picker(store: Store, programme_id: int) -> int | None:
     chosen = wanted if wanted in labels else (open_ids or ids)[0]
     st.query_params[PULSE] = str(chosen)
     _remember(PULSE, str(chosen))
-    st.session_state[_PULSE_KEY] = chosen
+    return _drawn("Pulse", labels, chosen, _PULSE_KEY, _on_pulse_change)
+
+
+def _drawn(
+    label: str,
+    labels: dict[int, str],
+    chosen: int,
+    key: str,
+    on_change: Callable[[], None],
+) -> int:
+    """The selectbox, showing ``chosen``: its state is set from the URL before
+    it is drawn, and its callback writes a new choice back to the URL."""
+    st.session_state[key] = chosen
     st.selectbox(
-        "Pulse",
-        ids,
+        label,
+        list(labels),
         format_func=labels.__getitem__,
-        key=_PULSE_KEY,
-        on_change=_on_pulse_change,
+        key=key,
+        on_change=on_change,
     )
     return chosen
 
