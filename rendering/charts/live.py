@@ -29,6 +29,7 @@ from rendering.charts.style import (
     clip_to_scale,
     group_colours,
     level_label,
+    tooltips,
 )
 from survey.words import EVERYONE
 
@@ -148,11 +149,11 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
                 legend=alt.Legend(orient="bottom", columns=4, direction="horizontal"),
             ),
             tooltip=[
-                alt.Tooltip("dimension_label:N", title="Dimension"),
+                *tooltips("dimension"),
                 alt.Tooltip("level_label:N", title="Answer"),
                 alt.Tooltip("count:Q", title="Answers at this level"),
                 alt.Tooltip("percent:Q", title="% of answers", format=".0f"),
-                alt.Tooltip("n:Q", title="People who answered (n)"),
+                *tooltips("n"),
             ],
         )
     )
@@ -231,11 +232,7 @@ def means_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
     colour = _group_colour(domain, colours, legend=groups != [EVERYONE])
     offset = {"yOffset": alt.YOffset("group:N", sort=domain)} if several else {}
     tooltip = [
-        alt.Tooltip("dimension_label:N", title="Dimension"),
-        alt.Tooltip("group:N", title="Group"),
-        alt.Tooltip("mean:Q", title="Average (1-7)", format=".2f"),
-        alt.Tooltip("interval:N", title="95% interval"),
-        alt.Tooltip("n:Q", title="People who answered (n)"),
+        *tooltips("dimension", "group", "mean", "interval", "n"),
     ]
     base = alt.Chart(data)
     interval = base.mark_rule(strokeWidth=4).encode(

@@ -195,6 +195,26 @@ def _anchor_axis(title: str, *, horizontal: bool) -> alt.Axis:
     )
 
 
+_TOOLTIPS = {
+    "pulse": ("pulse_label:N", "Pulse", None),
+    "date": ("date:N", "Date", None),
+    "dimension": ("dimension_label:N", "Dimension", None),
+    "group": ("group:N", "Group", None),
+    "mean": ("mean:Q", "Average (1-7)", ".2f"),
+    "interval": ("interval:N", "95% interval", None),
+    "n": ("n:Q", "People who answered (n)", None),
+}
+
+
+def tooltips(*names: str) -> list[alt.Tooltip]:
+    """The tooltip fields every chart words the same way, by short name
+    (``"pulse"``, ``"mean"``, ``"n"``...), in the order given."""
+    return [
+        alt.Tooltip(field, title=title, **({"format": fmt} if fmt else {}))
+        for field, title, fmt in (_TOOLTIPS[name] for name in names)
+    ]
+
+
 def average_channel(field: str, scale: alt.Scale, *, horizontal: bool) -> Any:
     """The position channel of an average on the 1-7 scale: ``alt.X`` when the
     scale runs across, ``alt.Y`` when it runs up, with the anchored axis."""

@@ -38,6 +38,7 @@ from rendering.charts.style import (
     average_channel,
     clip_to_scale,
     group_colours,
+    tooltips,
 )
 from survey.instrument import SCALE_HIGH, SCALE_LOW
 from survey.words import FOLLOW_UP
@@ -165,12 +166,7 @@ def _trend_panel(
     y_scale = _scale_1_to_7()
     colour = _group_colour(domain, colours)
     tooltip = [
-        alt.Tooltip("pulse_label:N", title="Pulse"),
-        alt.Tooltip("date:N", title="Date"),
-        alt.Tooltip("group:N", title="Group"),
-        alt.Tooltip("mean:Q", title="Average (1-7)", format=".2f"),
-        alt.Tooltip("interval:N", title="95% interval"),
-        alt.Tooltip("n:Q", title="People who answered (n)"),
+        *tooltips("pulse", "date", "group", "mean", "interval", "n"),
     ]
     x = alt.X("order:Q", scale=x_scale, axis=x_axis)
     base = alt.Chart(data)
@@ -343,10 +339,9 @@ def gap_chart(
         legend=alt.Legend(orient="bottom", direction="horizontal"),
     )
     tooltip = [
-        alt.Tooltip("pulse_label:N", title="Pulse"),
-        alt.Tooltip("dimension_label:N", title="Dimension"),
+        *tooltips("pulse", "dimension"),
         alt.Tooltip("gap:Q", title=f"{group_a} − {group_b}", format="+.2f"),
-        alt.Tooltip("interval:N", title="95% interval"),
+        *tooltips("interval"),
         alt.Tooltip("n_a:Q", title=f"{group_a} (n)"),
         alt.Tooltip("n_b:Q", title=f"{group_b} (n)"),
     ]
@@ -456,11 +451,9 @@ def _agreement_panel(
     )
     colour = _group_colour(domain, colours)
     tooltip = [
-        alt.Tooltip("pulse_label:N", title="Pulse"),
-        alt.Tooltip("dimension_label:N", title="Dimension"),
-        alt.Tooltip("group:N", title="Group"),
+        *tooltips("pulse", "dimension", "group"),
         alt.Tooltip("rwg:Q", title="Agreement r*wg(j)", format=".2f"),
-        alt.Tooltip("n:Q", title="People who answered (n)"),
+        *tooltips("n"),
     ]
     if "rwg_skewed" in data:
         tooltip.insert(
