@@ -26,6 +26,8 @@ import json
 
 import streamlit as st
 
+from widgets.invisible import invisible_component
+
 SESSION_COOKIE = "tp_facilitator"
 CLIENT_COOKIE = "tp_client"
 _MARKER_CLASS = "tp-browser-cookie"
@@ -72,19 +74,7 @@ export default function (component) {{
 }}
 """
 
-_CSS = f"""
-.stElementContainer:has(.{_MARKER_CLASS}) {{
-  display: none !important;
-}}
-"""
-
-_component = st.components.v2.component(
-    "together_pulse_browser_cookie",
-    html=f'<div class="{_MARKER_CLASS}" hidden></div>',
-    css=_CSS,
-    js=_JS,
-    isolate_styles=False,
-)
+_component = invisible_component("together_pulse_browser_cookie", _MARKER_CLASS, _JS)
 
 
 def keep_session_cookie(

@@ -5,15 +5,13 @@ knowing who anyone is: the browser keeps 32 random bytes under one localStorage
 key, and the server only ever stores an HMAC of them with a per-pulse secret.
 
 This is a Custom Components v2 element (``st.components.v2.component``) with
-inline JavaScript. It draws nothing and takes no space: its CSS hides its own
-element container, so there is no flex gap either.
+inline JavaScript (widgets/invisible.py): it draws nothing and takes no space.
 """
 
 from __future__ import annotations
 
-import streamlit as st
-
 from survey.codes import DEVICE_TOKEN_HEX_LENGTH, valid_device_token
+from widgets.invisible import invisible_component
 
 STORAGE_KEY = "together-pulse-device"
 """The localStorage key that holds the token in the browser."""
@@ -69,23 +67,8 @@ export default function (component) {{
 }}
 """
 
-# The element container holds only this component; hide it so it takes no
-# height and adds no gap between its neighbours. The <style> is in the app's
-# document (isolate_styles=False), so the rule can reach the container.
-_CSS = f"""
-.stElementContainer:has(.{_MARKER_CLASS}) {{
-  display: none !important;
-}}
-"""
-
-_HTML = f'<div class="{_MARKER_CLASS}" hidden></div>'
-
-_device_token_component = st.components.v2.component(
-    "together_pulse_device_token",
-    html=_HTML,
-    css=_CSS,
-    js=_JS,
-    isolate_styles=False,
+_device_token_component = invisible_component(
+    "together_pulse_device_token", _MARKER_CLASS, _JS
 )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from survey.i18n import LANGUAGES, clean_language
+from widgets.invisible import invisible_component
 
 STORAGE_KEY = "together-pulse-language"
 """The localStorage key that holds the remembered language."""
@@ -65,20 +66,8 @@ export default function (component) {{
 }}
 """
 
-_CSS = f"""
-.stElementContainer:has(.{_MARKER_CLASS}) {{
-  display: none !important;
-}}
-"""
-
-_HTML = f'<div class="{_MARKER_CLASS}" hidden></div>'
-
-_document_language = st.components.v2.component(
-    "together_pulse_document_language",
-    html=_HTML,
-    css=_CSS,
-    js=_JS,
-    isolate_styles=False,
+_document_language = invisible_component(
+    "together_pulse_document_language", _MARKER_CLASS, _JS
 )
 
 KEY = "document_language"
