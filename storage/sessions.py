@@ -9,7 +9,7 @@ Times are Unix seconds (``time.time()``), the one clock every process shares.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from storage.db import Store
 
@@ -21,6 +21,9 @@ class Failures:
     failures: int
     last_failure: float
     locked_until: float
+
+
+_FAILURE_FIELDS = ", ".join(f.name for f in fields(Failures))
 
 
 # --- sign-ins ----------------------------------------------------------------------
@@ -76,12 +79,11 @@ def forget_expired(store: Store, now: float) -> None:
 
 def failures(store: Store, client_hash: str) -> Failures | None:
     with store.read() as db:
-        row = db.execute(
-            "SELECT failures, last_failure, locked_until FROM signin_failures "
-            "WHERE client_hash = ?",
-            [client_hash],
-        ).fetchone()
-    return Failures(int(row[0]), float(row[1]), float(row[2])) if row else None
+        rows = db["signin_failures"].rows_where(
+            "client_hash = ?", [client_hash], select=_FAILURE_FIELDS
+        )
+        row = next(rows, None)
+    return Failures(**row) if row else None
 
 
 def record_failure(store: Store, client_hash: str, state: Failures) -> None:
