@@ -155,6 +155,7 @@ class Equivalence:
 
     estimate: float
     margin: float
+    """Differences within plus or minus this many scale points count as similar."""
     t_lower: float
     t_upper: float
     p_lower: float
@@ -168,6 +169,7 @@ class Equivalence:
 
     @property
     def equivalent(self) -> bool:
+        """Whether both one-sided tests reject: the effect is within the margin."""
         return bool(self.p < self.alpha)
 
 
@@ -390,9 +392,11 @@ class Proportion:
     low: float
     high: float
     count: int
+    """How many of the ``n`` are in the share."""
     n: int
     confidence: float = 0.95
     reason: str = ""
+    """Why the share is undefined (nobody answered); empty when it is not."""
 
 
 def wilson(count: int, n: int, confidence: float = 0.95) -> Proportion:
