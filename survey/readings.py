@@ -383,6 +383,14 @@ def _p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _clear(c: Contrast, p_holm: float, up: str, down: str) -> str | None:
+    """``up`` or ``down`` when the Holm-adjusted test says the contrast is
+    clear, by the sign of its estimate; None when it is not."""
+    if math.isnan(p_holm) or p_holm >= ALPHA:
+        return None
+    return up if c.estimate > 0 else down
+
+
 # ---------------------------------------------------------------- changes
 
 
@@ -404,12 +412,9 @@ def change_readings(
     for (dimension, group, pair, c, effect, a, b), p_holm in zip(
         raw, adjusted, strict=True
     ):
-        if not math.isnan(p_holm) and p_holm < ALPHA:
-            claim = "improved" if c.estimate > 0 else "declined"
-        elif _equivalent(c):
-            claim = "similar"
-        else:
-            claim = "unclear"
+        claim = _clear(c, p_holm, "improved", "declined") or (
+            "similar" if _equivalent(c) else "unclear"
+        )
         size = _size_words(effect, [a.mean, b.mean], claim)
         who = "everyone" if group == EVERYONE else group
         label = dimension_label(dimension)
@@ -669,10 +674,7 @@ def trend_readings(
     for (dimension, name_a, name_b, c, who, sa, sb), p_holm in zip(
         raw, adjusted, strict=True
     ):
-        if not math.isnan(p_holm) and p_holm < ALPHA:
-            claim = "rising" if c.estimate > 0 else "falling"
-        else:
-            claim = "unclear"
+        claim = _clear(c, p_holm, "rising", "falling") or "unclear"
         mean_a = sum(s.mean for s in sa) / len(sa)  # type: ignore[union-attr]
         mean_b = sum(s.mean for s in sb) / len(sb)  # type: ignore[union-attr]
         verdict = {
