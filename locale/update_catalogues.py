@@ -34,9 +34,17 @@ def fill_english(path: Path) -> None:
     with path.open("rb") as po:
         catalog = read_po(po, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, (list, tuple)):
+            # A counted message: English's two forms are the msgid's two.
+            if message.fuzzy or not all(message.string):
+                message.string = tuple(message.id)
+                message.flags.discard("fuzzy")
+            continue
+        if not message.string:
             message.string = message.id
-        if message.id and message.fuzzy:
+        if message.fuzzy:
             message.string = message.id
             message.flags.discard("fuzzy")
     with path.open("wb") as po:

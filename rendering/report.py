@@ -22,7 +22,7 @@ from rendering import charts
 from rendering.charts.programme import trend_chart_specs
 from rendering.html import TEMPLATES
 from survey import findings
-from survey.actions import Action, markers, what_followed
+from survey.actions import Action, markers, status_words, what_followed
 from survey.i18n import translations
 from survey.trends import ProgrammeTrends
 
@@ -35,15 +35,20 @@ class ReportInputs:
     result: ProgrammeTrends
     actions: list[Action]
     language: str = "en"
-    """The programme's language: the report's headings, notes and date follow
-    it; the analysis sentences, tables and charts are English for now and are
-    marked ``lang="en"`` so a screen reader reads them as English."""
+    """The programme's language: the report's headings, notes, date, analysis
+    sentences, tables and charts follow it. ``result`` must have been computed
+    in it (``ProgrammeTrends.language``), since its readings carry sentences."""
 
 
 def render(inputs: ReportInputs, today: date | None = None) -> str:
     """The whole report as one HTML document (no external resources)."""
     result = inputs.result
     language = inputs.language
+    if result.language != language:
+        raise ValueError(
+            f"The trends were written in {result.language!r}, the report is in "
+            f"{language!r}: compute them with language={language!r}."
+        )
     context: dict[str, object] = {
         "lang": language,
         "_": translations(language).gettext,
@@ -54,20 +59,22 @@ def render(inputs: ReportInputs, today: date | None = None) -> str:
         "actions": [_action(a, result) for a in inputs.actions],
     }
     if not result.figures.empty:
-        context |= _figures(result, markers(inputs.actions, result.pulses))
+        marks = markers(inputs.actions, result.pulses, language)
+        context |= _figures(result, marks)
     return TEMPLATES.get_template("report.html").render(context)
 
 
 def _figures(result: ProgrammeTrends, marks: pd.DataFrame) -> dict[str, object]:
     specs = trend_chart_specs(result, marks)
     dimensions = findings.dimensions_in(result)
+    lang = result.language
     context: dict[str, object] = {
         "summary": findings.summary_lines(result),
         "convergence": findings.convergence_lines(result),
         "phases": findings.trend_lines(result),
         "methods": findings.methods_note(result),
-        "trend_figures": [_svg(specs[f"trend-{d}"]) for d in dimensions],
-        "agreement_figures": [_svg(specs[f"agreement-{d}"]) for d in dimensions],
+        "trend_figures": [_svg(specs[f"trend-{d}"], lang) for d in dimensions],
+        "agreement_figures": [_svg(specs[f"agreement-{d}"], lang) for d in dimensions],
         "change_table": _table(findings.change_table(result)),
         "phase_table": _table(findings.phase_table(result))
         if result.of_kind("trend")
@@ -77,26 +84,30 @@ def _figures(result: ProgrammeTrends, marks: pd.DataFrame) -> dict[str, object]:
     }
     if len(result.groups) >= 2:
         a, b = result.groups[:2]
-        gap = charts.gap_chart(result.gaps(a, b), k=result.k).to_dict()
-        context |= {"group_a": a, "group_b": b, "gap_figure": _svg(gap)}
+        gap = charts.gap_chart(
+            result.gaps(a, b), k=result.k, language=result.language
+        ).to_dict()
+        context |= {"group_a": a, "group_b": b, "gap_figure": _svg(gap, lang)}
     return context
 
 
 def _action(action: Action, result: ProgrammeTrends) -> dict[str, str]:
+    language = result.language
     history = "; ".join(
-        f"{u.date} {u.status}" + (f" ({u.note})" if u.note else "")
+        f"{u.date} {status_words(u.status, language)}"
+        + (f" ({u.note})" if u.note else "")
         for u in action.updates
     )
     return {
         "title": action.title,
         "session": action.session_title or "—",
-        "status": action.status,
+        "status": status_words(action.status, language),
         "history": history,
         "followed": what_followed(action, result),
     }
 
 
-def _svg(spec: dict) -> Markup:
+def _svg(spec: dict, language: str = "en") -> Markup:
     """The chart as a sharp PNG (scale 3, ~290 dpi across the A4 column).
 
     Not inline SVG: vl-convert lays out labels and titles with its own font
@@ -106,12 +117,13 @@ def _svg(spec: dict) -> Markup:
     """
     png = base64.b64encode(charts.to_png(spec, scale=3)).decode("ascii")
     # Named by title and subtitle: a screen reader hears what the chart shows.
-    alt = escape(chart_name(spec))
+    alt = escape(chart_name(spec, language))
     return Markup(f'<img src="data:image/png;base64,{png}" alt="{alt}">')
 
 
-def chart_name(spec: dict) -> str:
+def chart_name(spec: dict, language: str = "en") -> str:
     """What a chart shows, in words: its title, then its subtitle lines."""
+    tr = translations(language)
     title = spec.get("title")
     if isinstance(title, dict):
         subtitle = title.get("subtitle") or []
@@ -123,7 +135,10 @@ def chart_name(spec: dict) -> str:
         parts = [title or ""]
     words = [" ".join(p) if isinstance(p, list) else str(p) for p in parts]
     sentences = [w.strip().rstrip(".") for w in words if w and w.strip()]
-    return "Chart: " + ". ".join(sentences) + "." if sentences else "Chart"
+    if not sentences:
+        return tr.gettext("Chart")
+    # Translators: a chart's text alternative: its title and subtitle lines.
+    return tr.gettext("Chart: {description}.").format(description=". ".join(sentences))
 
 
 def _table(frame: pd.DataFrame) -> Markup:

@@ -151,8 +151,9 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "findings":
         store = open_store(_existing(path))
         try:
-            get_programme(store, args.programme)  # a clear refusal if absent
-            result = aggregates.trends(store, args.programme)
+            # A clear refusal if absent; the sentences follow its language.
+            language = get_programme(store, args.programme).language
+            result = aggregates.trends(store, args.programme, language)
         finally:
             store.close()
         if args.json:

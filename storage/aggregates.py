@@ -49,12 +49,13 @@ def data_version(store: Store, programme_id: int) -> tuple:
     return (k, tuple(pulses), tuple(groups), tuple(agreed))
 
 
-def trends(store: Store, programme_id: int) -> ProgrammeTrends:
-    """The programme's trends, computed from its stored aggregates."""
-    return programme_trends(load(store, programme_id))
+def trends(store: Store, programme_id: int, language: str = "en") -> ProgrammeTrends:
+    """The programme's trends, computed from its stored aggregates, with
+    sentences (and the moments in pulse names) in ``language``."""
+    return programme_trends(load(store, programme_id, language), language)
 
 
-def load(store: Store, programme_id: int) -> Aggregates:
+def load(store: Store, programme_id: int, language: str = "en") -> Aggregates:
     with store.read() as db:
         k = db.execute(
             "SELECT k FROM programmes WHERE id = ?", [programme_id]
@@ -66,7 +67,7 @@ def load(store: Store, programme_id: int) -> Aggregates:
                 [programme_id],
             )
         ]
-        pulses = _closed_pulses(db, programme_id)
+        pulses = _closed_pulses(db, programme_id, language)
         ids = _in_clause(pulses)
         score_sums = [
             ScoreSum(**row)
@@ -118,7 +119,7 @@ def load(store: Store, programme_id: int) -> Aggregates:
     )
 
 
-def _closed_pulses(db, programme_id: int) -> list[PulsePoint]:
+def _closed_pulses(db, programme_id: int, language: str = "en") -> list[PulsePoint]:
     rows = db.query(
         "SELECT p.id AS pulse_id, s.id AS session_id, s.title, s.date, "
         "s.kind AS session_kind, "
@@ -132,7 +133,7 @@ def _closed_pulses(db, programme_id: int) -> list[PulsePoint]:
         PulsePoint(
             pulse_id=row["pulse_id"],
             session_id=row["session_id"],
-            label=pulse_label(row["title"], row["moment"]),
+            label=pulse_label(row["title"], row["moment"], language),
             order=order,
             date=row["date"],
             session_kind=row["session_kind"],

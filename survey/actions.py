@@ -12,11 +12,24 @@ from datetime import date
 
 import pandas as pd
 
+from survey.i18n import N_, translations
 from survey.instrument import dimension_label
 from survey.trends import ProgrammeTrends, PulsePoint
 from survey.words import EVERYONE
 
 ACTION_STATUSES = ("planned", "started", "done", "dropped")
+# Translators: an action's status, as the report shows it.
+STATUS_WORDS = {
+    "planned": N_("planned"),
+    "started": N_("started"),
+    "done": N_("done"),
+    "dropped": N_("dropped"),
+}
+
+
+def status_words(status: str, language: str = "en") -> str:
+    """An action status in ``language`` (the stored value is the English key)."""
+    return translations(language).gettext(STATUS_WORDS.get(status, status))
 
 
 @dataclass(frozen=True)
@@ -44,16 +57,20 @@ class Action:
         return self.updates[-1].status if self.updates else "planned"
 
 
-def markers(agreed: Sequence[Action], pulses: Sequence[PulsePoint]) -> pd.DataFrame:
+def markers(
+    agreed: Sequence[Action], pulses: Sequence[PulsePoint], language: str = "en"
+) -> pd.DataFrame:
     """Where each action sits on the trends timeline: just after the last pulse
     of the session that agreed it (dropped actions are left off)."""
+    # Translators: an action's label on the trends timeline.
+    label = translations(language).gettext("Action: {title}")
     last_order: dict[int, float] = {}
     for pulse in pulses:
         last_order[pulse.session_id] = max(
             last_order.get(pulse.session_id, -1), pulse.order
         )
     rows = [
-        {"label": f"Action: {a.title}", "order": last_order[a.session_id] + 0.5}
+        {"label": label.format(title=a.title), "order": last_order[a.session_id] + 0.5}
         for a in agreed
         if a.status != "dropped" and a.session_id in last_order
     ]
@@ -61,7 +78,9 @@ def markers(agreed: Sequence[Action], pulses: Sequence[PulsePoint]) -> pd.DataFr
 
 
 def what_followed(action: Action, result: ProgrammeTrends) -> str:
-    """The shown mean of each targeted dimension when agreed and at the latest pulse."""
+    """The shown mean of each targeted dimension when agreed and at the latest
+    pulse, in the result's language."""
+    tr = translations(result.language)
     figures = result.figures[result.figures["group"] == EVERYONE]
     session_pulses = {
         p.order for p in result.pulses if p.session_id == action.session_id
@@ -78,10 +97,16 @@ def what_followed(action: Action, result: ProgrammeTrends) -> str:
             continue
         start, end = before.iloc[-1], after.iloc[-1]
         sentences.append(
-            f"{dimension_label(dimension)}: {start['mean']:.1f} when agreed, "
-            f"{end['mean']:.1f} at {end['pulse_label']}"
+            tr.gettext("{dimension}: {agreed} when agreed, {latest} at {pulse}").format(
+                dimension=tr.gettext(dimension_label(dimension)),
+                agreed=f"{start['mean']:.1f}",
+                latest=f"{end['mean']:.1f}",
+                pulse=end["pulse_label"],
+            )
         )
-    return "Afterwards — " + "; ".join(sentences) + "." if sentences else ""
+    if not sentences:
+        return ""
+    return tr.gettext("Afterwards — {what}.").format(what="; ".join(sentences))
 
 
 def current_session(sessions: Sequence[tuple[str | None, bool]], today: date) -> int:

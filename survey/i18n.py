@@ -23,7 +23,7 @@ import io
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -36,6 +36,16 @@ LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "cy": "Cymraeg"}
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "messages"
+
+
+class Translator(Protocol):
+    """What pure code needs to write in a language: ``gettext`` and ``ngettext``
+    (``translations(language)`` is one). Passed in, never looked up globally,
+    so survey/ stays free of Streamlit and of any session state."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention

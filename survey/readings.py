@@ -23,11 +23,18 @@ The rules (issue 11):
   phase counts at most as many people as its largest pulse (cautious).
 * Multiplicity: Holm within each family read together (changes, changes in a
   gap, phase contrasts); the methods note says how many readings each has.
+
+Sentences are written in the language asked for (``language=``, a catalogue of
+``locale/``): each is one whole message with named placeholders, so a
+translator can reorder it, and counted words use ``ngettext``. Numbers and
+intervals are formatted here, once, the same in every language; the ``claim``
+stays a word of the fixed (English) vocabulary for machines.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -41,11 +48,12 @@ from survey.contrasts import (
     tost,
     welch_contrast,
 )
+from survey.i18n import N_, Translator, translations
 from survey.instrument import SCALE_HIGH, SCALE_LOW, dimension_label
 from survey.reliability import WithinAlpha
-from survey.stats import NAN, NO_VARIATION, _hedges_j
+from survey.stats import NAN, NO_VARIATION, TOO_FEW, _hedges_j
+from survey.words import EVERYONE, MOMENT_WORDS, NOT_SAID
 
-EVERYONE = "Everyone"
 ALPHA = 0.05
 MARGIN = 0.5  # scale points: "similar" needs both one-sided tests within this
 NEAR_END = 0.5  # means within this of 1 or 7: standardised sizes mean little
@@ -60,6 +68,60 @@ CLAIMS = {
     "trend": TREND_CLAIMS,
     "reliability": RELIABILITY_CLAIMS,
 }
+
+# Translators: a reading's one-word verdict, as shown in a table's "Reading"
+# column. It must say exactly what the English says, no more and no less.
+CLAIM_WORDS = {
+    "improved": N_("improved"),
+    "declined": N_("declined"),
+    "similar": N_("similar"),
+    "unclear": N_("unclear"),
+    "narrowed": N_("narrowed"),
+    "widened": N_("widened"),
+    "reversed": N_("reversed"),
+    "rising": N_("rising"),
+    "falling": N_("falling"),
+    "good": N_("good"),
+    "acceptable": N_("acceptable"),
+    "questionable": N_("questionable"),
+    "poor": N_("poor"),
+    "too-few": N_("too few"),
+}
+
+# Why a figure has no number, as the statistics modules say it (msgids).
+REASONS = (
+    N_("fewer than 2 responses"),  # survey.stats.TOO_FEW
+    N_("no variation"),  # survey.stats.NO_VARIATION
+    N_("no variation within either pulse"),
+    N_("complete separation: no interval"),
+    N_("fewer than 2 items"),
+    N_("not available"),
+)
+assert TOO_FEW in REASONS and NO_VARIATION in REASONS  # noqa: S101 - kept in step
+_FEWER_COMPLETE = re.compile(r"fewer than (\d+) complete responses in every pulse")
+
+
+def claim_word(claim: str, language: str = "en") -> str:
+    """A claim of the fixed vocabulary in words of ``language``."""
+    return translations(language).gettext(CLAIM_WORDS.get(claim, claim))
+
+
+def reason_words(reason: str, tr: Translator) -> str:
+    """A statistics module's reason (English) in the translator's language."""
+    found = _FEWER_COMPLETE.fullmatch(reason)
+    if found:
+        k = int(found.group(1))
+        return tr.ngettext(
+            "fewer than {k} complete response in every pulse",
+            "fewer than {k} complete responses in every pulse",
+            k,
+        ).format(k=k)
+    return tr.gettext(reason) if reason else reason
+
+
+def group_words(group: str, tr: Translator) -> str:
+    """The app's own group words ("Everyone") translated; typed names as typed."""
+    return tr.gettext(group) if group in (EVERYONE, NOT_SAID) else group
 
 
 @dataclass(frozen=True)
@@ -182,13 +244,24 @@ class Pair:
 
     first: Pulse
     later: Pulse
-    target: str  # "follow-up" | "last like pulse before the follow-up"
+    target: str  # FOLLOW_UP_TARGET | LAST_BEFORE_TARGET
     groups: frozenset[str]
     why: str
 
 
+FOLLOW_UP_TARGET = "follow-up"
+LAST_BEFORE_TARGET = "last like pulse before the follow-up"
+_TARGET_WORDS = {
+    FOLLOW_UP_TARGET: N_("follow-up"),
+    LAST_BEFORE_TARGET: N_("last like pulse before the follow-up"),
+}
+
+
 def comparable_pairs(
-    pulses: Sequence[Pulse], figures: _Figures, dimension: str
+    pulses: Sequence[Pulse],
+    figures: _Figures,
+    dimension: str,
+    tr: Translator | None = None,
 ) -> list[Pair]:
     """Baseline and later pulses with the same items, groups and (if possible)
     moment, for one dimension."""
@@ -215,12 +288,10 @@ def comparable_pairs(
     ]
     pairs: list[Pair] = []
     chosen: set[int] = set()
+    tr = tr or translations("en")
     for target, pool in (
-        ("follow-up", [p for p in later if p.is_follow_up]),
-        (
-            "last like pulse before the follow-up",
-            [p for p in later if not p.is_follow_up],
-        ),
+        (FOLLOW_UP_TARGET, [p for p in later if p.is_follow_up]),
+        (LAST_BEFORE_TARGET, [p for p in later if not p.is_follow_up]),
     ):
         same_moment = [p for p in pool if p.moment == first.moment]
         pick = (same_moment or pool or [None])[-1]
@@ -228,23 +299,58 @@ def comparable_pairs(
             continue
         chosen.add(pick.pulse_id)
         groups = groups_of[first.pulse_id]
-        pairs.append(Pair(first, pick, target, groups, _why(first, pick, form)))
+        why = _why(first, pick, form, tr)
+        pairs.append(Pair(first, pick, target, groups, why))
     return pairs
 
 
-def _weighting(group: str, groups: frozenset[str]) -> str:
+def _compared(pair: Pair, tr: Translator) -> str:
+    """ "first → later (why this pair)", as a table and the JSON name it."""
+    target = tr.gettext(_TARGET_WORDS.get(pair.target, pair.target))
+    return f"{pair.first.label} → {pair.later.label} ({target})"
+
+
+def _joined(names: Sequence[str], tr: Translator) -> str:
+    """Names joined with "and" (each pair in turn, as the English did)."""
+    text = names[0] if names else ""
+    for name in names[1:]:
+        # Translators: joins two group names, e.g. "Education and Social work".
+        text = tr.gettext("{first} and {second}").format(first=text, second=name)
+    return text
+
+
+def _weighting(group: str, groups: frozenset[str], tr: Translator) -> str:
     if group != EVERYONE or len(groups) < 2:
         return ""
-    return f"; everyone = the mean of {' and '.join(sorted(groups))}, weighted equally"
+    return tr.gettext("; everyone = the mean of {groups}, weighted equally").format(
+        groups=_joined(sorted(groups), tr)
+    )
 
 
-def _why(first: Pulse, later: Pulse, form: tuple[str, ...]) -> str:
-    items = f"the same {len(form)} item{'s' if len(form) != 1 else ''}"
-    if first.moment == later.moment:
+# Translators: why two pulses were compared; both pulses were taken at this
+# moment of their sessions.
+_SAME_MOMENT = {
+    "before": N_("both before a session"),
+    "during": N_("both during a session"),
+    "after": N_("both after a session"),
+}
+
+
+def _why(first: Pulse, later: Pulse, form: tuple[str, ...], tr: Translator) -> str:
+    items = tr.ngettext("the same {n} item", "the same {n} items", len(form)).format(
+        n=len(form)
+    )
+    if first.moment == later.moment and first.moment in _SAME_MOMENT:
+        moment = tr.gettext(_SAME_MOMENT[first.moment])
+    elif first.moment == later.moment:
         moment = f"both {first.moment} a session"
     else:
-        moment = f"moments differ ({first.moment} vs {later.moment}): no like pair"
-    return f"{items}, {moment}"
+        moment = tr.gettext("moments differ ({first} vs {later}): no like pair").format(
+            first=tr.gettext(MOMENT_WORDS.get(first.moment, first.moment)),
+            later=tr.gettext(MOMENT_WORDS.get(later.moment, later.moment)),
+        )
+    # Translators: e.g. "the same 3 items, both before a session".
+    return tr.gettext("{items}, {moment}").format(items=items, moment=moment)
 
 
 # ---------------------------------------------------------------- contrasts
@@ -324,28 +430,37 @@ def _standardised_effect(contrast: Contrast, cells: Sequence[Cell]) -> EffectInt
     return EffectInterval(d.estimate * j, d.low * j, d.high * j)
 
 
-def _size_words(effect: EffectInterval, means: Sequence[float], claim: str) -> str:
+def _size_words(
+    effect: EffectInterval, means: Sequence[float], claim: str, tr: Translator
+) -> str:
     """Size from the interval bound nearest zero, or why there is none."""
     if any(m >= SCALE_HIGH - NEAR_END or m <= SCALE_LOW + NEAR_END for m in means):
-        return "no standardised size: the means sit at the end of the 1–7 scale"
+        return tr.gettext(
+            "no standardised size: the means sit at the end of the 1–7 scale"
+        )
     if math.isnan(effect.estimate) or math.isnan(effect.low):
-        return f"no standardised size ({effect.reason or 'not available'})"
+        return tr.gettext("no standardised size ({reason})").format(
+            reason=reason_words(effect.reason or "not available", tr)
+        )
     shown = f"g {effect.estimate:+.2f} [{effect.low:+.2f}, {effect.high:+.2f}]"
     if claim not in ("improved", "declined", "rising", "falling"):
         return shown
     nearest = min(abs(effect.low), abs(effect.high))
     if effect.low < 0 < effect.high:
         nearest = 0.0
+    # Translators: the size of a change read from the end of its interval
+    # nearest zero (Hedges g 0.8 large, 0.5 moderate, 0.2 small): "at least"
+    # is the claim; do not make it stronger or weaker.
     word = (
-        "at least large"
+        tr.gettext("at least large")
         if nearest >= 0.8
-        else "at least moderate"
+        else tr.gettext("at least moderate")
         if nearest >= 0.5
-        else "at least small"
+        else tr.gettext("at least small")
         if nearest >= 0.2
-        else "possibly negligible"
+        else tr.gettext("possibly negligible")
     )
-    return f"{word} ({shown})"
+    return tr.gettext("{size} ({g})").format(size=word, g=shown)
 
 
 def _over(weights: Sequence[float], cells: Sequence) -> Contrast:
@@ -355,25 +470,54 @@ def _over(weights: Sequence[float], cells: Sequence) -> Contrast:
     )
 
 
-def _unclear(c: Contrast, p_holm: float, family: int, what: str) -> str:
+# What a reading that is not clear is about: "no clear {what} (why)" and
+# "no clear {what} — the interval allows ..." as whole sentences per kind.
+_NO_CLEAR = {
+    "change": (
+        N_("no clear change ({reason})"),
+        N_(
+            "no clear change — the interval allows no change as well as a change "
+            "worth noticing"
+        ),
+    ),
+    "gap": (
+        N_("no clear change in the gap ({reason})"),
+        N_(
+            "no clear change in the gap — the interval allows no change as well as "
+            "a change worth noticing"
+        ),
+    ),
+    "trend": (
+        N_("no clear difference ({reason})"),
+        N_(
+            "no clear difference — the interval allows no change as well as a "
+            "change worth noticing"
+        ),
+    ),
+}
+
+
+def _unclear(c: Contrast, p_holm: float, family: int, kind: str, tr: Translator) -> str:
     """Why a reading is not clear, without contradicting the interval shown."""
+    without_interval, allows_both = _NO_CLEAR[kind]
     if math.isnan(c.low):
-        return f"no clear {what} ({c.reason})"
+        return tr.gettext(without_interval).format(reason=reason_words(c.reason, tr))
     if c.clear:
-        return (
-            f"not clear once the {family} comparisons read together are allowed "
-            f"for (Holm-adjusted p {_p(p_holm)}), though this interval alone "
-            "excludes zero"
-        )
-    return (
-        f"no clear {what} — the interval allows no change as well as a change "
-        "worth noticing"
-    )
+        return tr.ngettext(
+            "not clear once the {n} comparison read together is allowed for "
+            "(Holm-adjusted p {p}), though this interval alone excludes zero",
+            "not clear once the {n} comparisons read together are allowed for "
+            "(Holm-adjusted p {p}), though this interval alone excludes zero",
+            family,
+        ).format(n=family, p=_p(p_holm))
+    return tr.gettext(allows_both)
 
 
-def _interval(c: Contrast) -> str:
+def _interval(c: Contrast, tr: Translator) -> str:
     if math.isnan(c.low):
-        return f"{c.estimate:+.2f} (no interval: {c.reason})"
+        return tr.gettext("{estimate} (no interval: {reason})").format(
+            estimate=f"{c.estimate:+.2f}", reason=reason_words(c.reason, tr)
+        )
     return f"{c.estimate:+.2f} [{c.low:+.2f}, {c.high:+.2f}]"
 
 
@@ -395,14 +539,18 @@ def _clear(c: Contrast, p_holm: float, up: str, down: str) -> str | None:
 
 
 def change_readings(
-    pulses: Sequence[Pulse], cells: Sequence[Cell], groups: Sequence[str]
+    pulses: Sequence[Pulse],
+    cells: Sequence[Cell],
+    groups: Sequence[str],
+    language: str = "en",
 ) -> list[Reading]:
     """Like-with-like changes per dimension, for everyone and each shown group;
-    Holm over the whole table."""
+    Holm over the whole table. Sentences in ``language``."""
+    tr = translations(language)
     figures = _Figures(cells, groups)
     raw = []
     for dimension in _dimensions(cells):
-        for pair in comparable_pairs(pulses, figures, dimension):
+        for pair in comparable_pairs(pulses, figures, dimension, tr):
             for group in [EVERYONE, *sorted(pair.groups)]:
                 found = _change(figures, pair, dimension, group)
                 if found is not None:
@@ -415,21 +563,43 @@ def change_readings(
         claim = _clear(c, p_holm, "improved", "declined") or (
             "similar" if _equivalent(c) else "unclear"
         )
-        size = _size_words(effect, [a.mean, b.mean], claim)
-        who = "everyone" if group == EVERYONE else group
-        label = dimension_label(dimension)
-        verdict = {
-            "improved": "improved",
-            "declined": "declined",
-            "similar": f"stayed within ±{MARGIN} points (equivalence test)",
-            "unclear": _unclear(c, p_holm, len(raw), "change"),
-        }[claim]
-        compared = f"{pair.first.label} → {pair.later.label} ({pair.target})"
-        text = (
-            f"{label}, {who}: {verdict}. Mean {a.mean:.2f} at {pair.first.label}, "
-            f"{b.mean:.2f} at {pair.later.label}; change {_interval(c)}, "
-            f"Holm-adjusted p {_p(p_holm)} over the {len(raw)} changes; {size}. "
-            f"Compared because: {pair.why}{_weighting(group, pair.groups)}."
+        size = _size_words(effect, [a.mean, b.mean], claim, tr)
+        who = tr.gettext("everyone") if group == EVERYONE else group
+        label = tr.gettext(dimension_label(dimension))
+        if claim == "improved":
+            verdict = tr.gettext("improved")
+        elif claim == "declined":
+            verdict = tr.gettext("declined")
+        elif claim == "similar":
+            verdict = tr.gettext(
+                "stayed within ±{margin} points (equivalence test)"
+            ).format(margin=MARGIN)
+        else:
+            verdict = _unclear(c, p_holm, len(raw), "change", tr)
+        compared = _compared(pair, tr)
+        # Translators: one change reading. {verdict} is e.g. "improved" or
+        # "no clear change — …"; {holm} is "Holm-adjusted p … over the N changes".
+        text = tr.gettext(
+            "{dimension}, {who}: {verdict}. Mean {mean_first} at {first}, "
+            "{mean_later} at {later}; change {change}, {holm}; {size}. "
+            "Compared because: {why}{weighting}."
+        ).format(
+            dimension=label,
+            who=who,
+            verdict=verdict,
+            mean_first=f"{a.mean:.2f}",
+            first=pair.first.label,
+            mean_later=f"{b.mean:.2f}",
+            later=pair.later.label,
+            change=_interval(c, tr),
+            holm=tr.ngettext(
+                "Holm-adjusted p {p} over the {n} change",
+                "Holm-adjusted p {p} over the {n} changes",
+                len(raw),
+            ).format(p=_p(p_holm), n=len(raw)),
+            size=size,
+            why=pair.why,
+            weighting=_weighting(group, pair.groups, tr),
         )
         readings.append(
             Reading.of_contrast(
@@ -465,12 +635,14 @@ def gap_readings(
     groups: Sequence[str],
     group_a: str,
     group_b: str,
+    language: str = "en",
 ) -> list[Reading]:
     """Did the gap a - b change between like pulses? Holm over the family."""
+    tr = translations(language)
     figures = _Figures(cells, groups)
     raw = []
     for dimension in _dimensions(cells):
-        for pair in comparable_pairs(pulses, figures, dimension):
+        for pair in comparable_pairs(pulses, figures, dimension, tr):
             four = [
                 figures.get(p.pulse_id, dimension, g)
                 for p in (pair.first, pair.later)
@@ -493,22 +665,45 @@ def gap_readings(
     ):
         claim = _gap_claim(first, later, change, p_holm, total, p_total)
         moved = claim == "unclear" and not math.isnan(p_holm) and p_holm < ALPHA
-        verdict = {
-            "narrowed": "the gap narrowed",
-            "widened": "the gap widened",
-            "reversed": "the gap reversed (each gap clear, in opposite directions)",
-            "similar": f"the gap stayed within ±{MARGIN} points of where it was "
-            "(equivalence test)",
-            "unclear": _moved(change, group_a, group_b)
-            if moved
-            else _unclear(change, p_holm, len(raw), "change in the gap"),
-        }[claim]
-        text = (
-            f"{dimension_label(dimension)}: {verdict}. {group_a} − {group_b} was "
-            f"{_interval(first)} at {pair.first.label} and {_interval(later)} at "
-            f"{pair.later.label}; change in the gap {_interval(change)}, "
-            f"Holm-adjusted p {_p(p_holm)} over the {len(raw)} gap changes. "
-            f"Compared because: {pair.why}."
+        if claim == "narrowed":
+            verdict = tr.gettext("the gap narrowed")
+        elif claim == "widened":
+            verdict = tr.gettext("the gap widened")
+        elif claim == "reversed":
+            verdict = tr.gettext(
+                "the gap reversed (each gap clear, in opposite directions)"
+            )
+        elif claim == "similar":
+            verdict = tr.gettext(
+                "the gap stayed within ±{margin} points of where it was "
+                "(equivalence test)"
+            ).format(margin=MARGIN)
+        elif moved:
+            verdict = _moved(change, group_a, group_b, tr)
+        else:
+            verdict = _unclear(change, p_holm, len(raw), "gap", tr)
+        # Translators: one gap reading; {group_a} − {group_b} is the difference
+        # of two groups' means at each pulse.
+        text = tr.gettext(
+            "{dimension}: {verdict}. {group_a} − {group_b} was {gap_first} at "
+            "{first} and {gap_later} at {later}; change in the gap {change}, "
+            "{holm}. Compared because: {why}."
+        ).format(
+            dimension=tr.gettext(dimension_label(dimension)),
+            verdict=verdict,
+            group_a=group_a,
+            group_b=group_b,
+            gap_first=_interval(first, tr),
+            first=pair.first.label,
+            gap_later=_interval(later, tr),
+            later=pair.later.label,
+            change=_interval(change, tr),
+            holm=tr.ngettext(
+                "Holm-adjusted p {p} over the {n} gap change",
+                "Holm-adjusted p {p} over the {n} gap changes",
+                len(raw),
+            ).format(p=_p(p_holm), n=len(raw)),
+            why=pair.why,
         )
         readings.append(
             Reading.of_contrast(
@@ -520,7 +715,7 @@ def gap_readings(
                 group=f"{group_a} − {group_b}",
                 claim=claim,
                 text=text,
-                compared=f"{pair.first.label} → {pair.later.label} ({pair.target})",
+                compared=_compared(pair, tr),
                 first=pair.first.label,
                 later=pair.later.label,
                 mean_first=first.estimate,
@@ -575,13 +770,15 @@ def _gap_claim(
     return "unclear"
 
 
-def _moved(change: Contrast, group_a: str, group_b: str) -> str:
+def _moved(change: Contrast, group_a: str, group_b: str, tr: Translator) -> str:
     """A clear change in the gap whose effect on the gap's size is not clear."""
     up, down = (group_a, group_b) if change.estimate > 0 else (group_b, group_a)
-    return (
-        f"{up} rose relative to {down}, but whether the gap is now narrower or "
+    # Translators: {up} and {down} are group names; the claim is only that one
+    # moved relative to the other, not that the gap narrowed or widened.
+    return tr.gettext(
+        "{up} rose relative to {down}, but whether the gap is now narrower or "
         "wider is not clear (it may have crossed zero)"
-    )
+    ).format(up=up, down=down)
 
 
 def _clear_sign(c: Contrast) -> int:
@@ -593,6 +790,16 @@ def _clear_sign(c: Contrast) -> int:
 
 
 # ---------------------------------------------------------------- phases
+
+
+# Translators: the phases of a programme that trend readings compare.
+PHASE_NAMES = {
+    "before the joint workshop": N_("before the joint workshop"),
+    "from the joint workshop on": N_("from the joint workshop on"),
+    "first half of the programme": N_("first half of the programme"),
+    "second half of the programme": N_("second half of the programme"),
+    "at follow-up": N_("at follow-up"),
+}
 
 
 def phases(pulses: Sequence[Pulse]) -> list[tuple[str, list[Pulse]]]:
@@ -638,10 +845,14 @@ def _phase_stat(
 
 
 def trend_readings(
-    pulses: Sequence[Pulse], cells: Sequence[Cell], groups: Sequence[str]
+    pulses: Sequence[Pulse],
+    cells: Sequence[Cell],
+    groups: Sequence[str],
+    language: str = "en",
 ) -> list[Reading]:
     """Consecutive phase contrasts per dimension (group means weighted
     equally); Holm over the family."""
+    tr = translations(language)
     figures = _Figures(cells, groups)
     split = phases(pulses)
     raw = []
@@ -677,20 +888,41 @@ def trend_readings(
         claim = _clear(c, p_holm, "rising", "falling") or "unclear"
         mean_a = sum(s.mean for s in sa) / len(sa)  # type: ignore[union-attr]
         mean_b = sum(s.mean for s in sb) / len(sb)  # type: ignore[union-attr]
-        verdict = {
-            "rising": "higher",
-            "falling": "lower",
-            "unclear": _unclear(c, p_holm, len(raw), "difference"),
-        }[claim]
+        if claim == "rising":
+            verdict = tr.gettext("higher")
+        elif claim == "falling":
+            verdict = tr.gettext("lower")
+        else:
+            verdict = _unclear(c, p_holm, len(raw), "trend", tr)
         basis = (
-            " and ".join(who) + " weighted equally" if who != [EVERYONE] else "everyone"
+            tr.gettext("{groups} weighted equally").format(groups=_joined(who, tr))
+            if who != [EVERYONE]
+            else tr.gettext("everyone")
         )
-        text = (
-            f"{dimension_label(dimension)}, {name_b} against {name_a}: {verdict} "
-            f"({mean_b:.2f} against {mean_a:.2f}); difference {_interval(c)}, "
-            f"Holm-adjusted p {_p(p_holm)} over the {len(raw)} phase contrasts; "
-            f"{basis}, same items only, each phase counting no more people than "
-            "its largest pulse."
+        phase_a = tr.gettext(PHASE_NAMES.get(name_a, name_a))
+        phase_b = tr.gettext(PHASE_NAMES.get(name_b, name_b))
+        # Translators: one phase contrast; {later_phase} and {first_phase} are
+        # e.g. "from the joint workshop on", "before the joint workshop";
+        # {verdict} is "higher", "lower" or "no clear difference — …".
+        text = tr.gettext(
+            "{dimension}, {later_phase} against {first_phase}: {verdict} "
+            "({mean_later} against {mean_first}); difference {difference}, "
+            "{holm}; {basis}, same items only, each phase counting no more "
+            "people than its largest pulse."
+        ).format(
+            dimension=tr.gettext(dimension_label(dimension)),
+            later_phase=phase_b,
+            first_phase=phase_a,
+            verdict=verdict,
+            mean_later=f"{mean_b:.2f}",
+            mean_first=f"{mean_a:.2f}",
+            difference=_interval(c, tr),
+            holm=tr.ngettext(
+                "Holm-adjusted p {p} over the {n} phase contrast",
+                "Holm-adjusted p {p} over the {n} phase contrasts",
+                len(raw),
+            ).format(p=_p(p_holm), n=len(raw)),
+            basis=basis,
         )
         readings.append(
             Reading.of_contrast(
@@ -702,9 +934,9 @@ def trend_readings(
                 group=EVERYONE,
                 claim=claim,
                 text=text,
-                compared=f"{name_a} → {name_b}",
-                first=name_a,
-                later=name_b,
+                compared=f"{phase_a} → {phase_b}",
+                first=phase_a,
+                later=phase_b,
                 mean_first=mean_a,
                 mean_later=mean_b,
             )
@@ -715,13 +947,17 @@ def trend_readings(
 # ---------------------------------------------------------------- reliability
 
 
-def reliability_reading(dimension: str, within: WithinAlpha) -> Reading:
+def reliability_reading(
+    dimension: str, within: WithinAlpha, language: str = "en"
+) -> Reading:
+    tr = translations(language)
     a = within.alpha
-    label = dimension_label(dimension)
+    label = tr.gettext(dimension_label(dimension))
     if math.isnan(a.alpha):
+        text = tr.gettext("{dimension}: reliability not available ({reason}).")
         return Reading(
             "reliability", dimension, EVERYONE, "too-few",
-            f"{label}: reliability not available ({a.reason}).",
+            text.format(dimension=label, reason=reason_words(a.reason, tr)),
         )  # fmt: skip
     claim = (
         "good"
@@ -732,25 +968,53 @@ def reliability_reading(dimension: str, within: WithinAlpha) -> Reading:
         if a.alpha >= 0.6
         else "poor"
     )
-    advice = {
-        "good": "the items hang together well",
-        "acceptable": "the items hang together",
-        "questionable": "treat the dimension score with care",
-        "poor": "the items do not hang together: read them one by one",
-    }[claim]
-    interval = "no interval"
-    if not math.isnan(a.low):
-        interval = f"95% CI {a.low:.2f} to {a.high:.2f}"
-    text = (
-        f"{label}: Cronbach's α within pulses {a.alpha:.2f} ({interval}"
-        f"{', approximate' if within.note else ''}; {a.k} items, {within.pulses} "
-        f"pulse{'s' if within.pulses != 1 else ''}, {within.responses} complete "
-        f"answers) — {claim}: {advice}."
+    advice = tr.gettext(_ADVICE[claim])
+    if math.isnan(a.low):
+        interval = tr.gettext("no interval")
+    else:
+        interval = tr.gettext("95% CI {low} to {high}").format(
+            low=f"{a.low:.2f}", high=f"{a.high:.2f}"
+        )
+    if within.note:
+        interval = tr.gettext("{interval}, approximate").format(interval=interval)
+    # Translators: {counts} is "3 items, 5 pulses, 90 complete answers";
+    # {claim} is the word for the reading ("good", "questionable", ...).
+    text = tr.gettext(
+        "{dimension}: Cronbach's α within pulses {alpha} ({interval}; {counts}) "
+        "— {claim}: {advice}."
+    ).format(
+        dimension=label,
+        alpha=f"{a.alpha:.2f}",
+        interval=interval,
+        counts=_counts(a.k, within.pulses, within.responses, tr),
+        claim=tr.gettext(CLAIM_WORDS[claim]),
+        advice=advice,
     )
     return Reading(
         "reliability", dimension, EVERYONE, claim, text, "within pulses",
         a.alpha, a.low, a.high,
     )  # fmt: skip
+
+
+_ADVICE = {
+    "good": N_("the items hang together well"),
+    "acceptable": N_("the items hang together"),
+    "questionable": N_("treat the dimension score with care"),
+    "poor": N_("the items do not hang together: read them one by one"),
+}
+
+
+def _counts(items: int, pulses: int, responses: int, tr: Translator) -> str:
+    """ "3 items, 5 pulses, 90 complete answers", each counted word in its form."""
+    return ", ".join(
+        (
+            tr.ngettext("{n} item", "{n} items", items).format(n=items),
+            tr.ngettext("{n} pulse", "{n} pulses", pulses).format(n=pulses),
+            tr.ngettext(
+                "{n} complete answer", "{n} complete answers", responses
+            ).format(n=responses),
+        )
+    )
 
 
 # ---------------------------------------------------------------- all together
@@ -765,14 +1029,16 @@ def programme_readings(
     cells: Sequence[Cell],
     groups: Sequence[str],
     reliability: Mapping[str, WithinAlpha] | None = None,
+    language: str = "en",
 ) -> list[Reading]:
-    """Every reading of the Trends page and the report, in that order."""
-    readings = change_readings(pulses, cells, groups)
+    """Every reading of the Trends page and the report, in that order, with
+    sentences in ``language`` (the figures and claims are the same in all)."""
+    readings = change_readings(pulses, cells, groups, language)
     if len(groups) >= 2:
-        readings += gap_readings(pulses, cells, groups, groups[0], groups[1])
-    readings += trend_readings(pulses, cells, groups)
+        readings += gap_readings(pulses, cells, groups, groups[0], groups[1], language)
+    readings += trend_readings(pulses, cells, groups, language)
     for dimension, within in (reliability or {}).items():
-        readings.append(reliability_reading(dimension, within))
+        readings.append(reliability_reading(dimension, within, language))
     return readings
 
 
@@ -784,37 +1050,53 @@ def family_sizes(readings: Sequence[Reading]) -> dict[str, int]:
     return dict(sizes)
 
 
-def methods_note(readings: Sequence[Reading]) -> list[str]:
+def methods_note(readings: Sequence[Reading], language: str = "en") -> list[str]:
     """A short methods note for the Trends page and the report."""
+    tr = translations(language)
     sizes = family_sizes(readings)
+    counted = {
+        "change": lambda n: tr.ngettext("{n} change", "{n} changes", n),
+        "gap": lambda n: tr.ngettext("{n} change in a gap", "{n} changes in a gap", n),
+        "trend": lambda n: tr.ngettext("{n} phase contrast", "{n} phase contrasts", n),
+    }
     families = ", ".join(
-        f"{sizes[kind]} {name}"
-        for kind, name in (
-            ("change", "changes"),
-            ("gap", "changes in a gap"),
-            ("trend", "phase contrasts"),
-        )
+        counted[kind](sizes[kind]).format(n=sizes[kind])
+        for kind in ("change", "gap", "trend")
         if sizes.get(kind)
     )
     return [
-        "What is compared: a change compares two pulses that asked the same items "
-        "at the same kind of moment (before or after a session) where the timeline "
-        "allows; 'everyone' is the average of the group means, so a change in who "
-        "turned up is not read as a change. Each reading names its two pulses.",
-        "Independence: answers are anonymous, so one person's answers in two pulses "
-        "cannot be paired and pulses are analysed as independent samples. For "
-        "changes and gaps this errs on the cautious side (wider intervals than a "
-        "paired analysis); reliability intervals would be too narrow, so they use "
-        "the largest pulse as their n and are marked approximate; a phase counts "
-        "no more people than its largest pulse.",
-        f"Several comparisons: Holm's adjustment within each family read together "
-        f"({families or 'none yet'}), so a family where nothing changed shows a "
-        "'clear' reading at most 5% of the time. The intervals drawn per pulse in "
-        "the charts are unadjusted 95% intervals, clipped to the 1–7 scale.",
-        "'Not clear' does not mean 'no difference': the interval includes no change "
-        f"and a change worth noticing. 'Similar' is said only when an equivalence "
-        f"test puts the difference within ±{MARGIN} points.",
-        "Who answered differs between pulses (attendance, people joining or "
-        "leaving); group means weighted equally remove only the shift in the mix "
-        "of groups, not within them.",
+        tr.gettext(
+            "What is compared: a change compares two pulses that asked the same "
+            "items at the same kind of moment (before or after a session) where the "
+            "timeline allows; 'everyone' is the average of the group means, so a "
+            "change in who turned up is not read as a change. Each reading names "
+            "its two pulses."
+        ),
+        tr.gettext(
+            "Independence: answers are anonymous, so one person's answers in two "
+            "pulses cannot be paired and pulses are analysed as independent "
+            "samples. For changes and gaps this errs on the cautious side (wider "
+            "intervals than a paired analysis); reliability intervals would be too "
+            "narrow, so they use the largest pulse as their n and are marked "
+            "approximate; a phase counts no more people than its largest pulse."
+        ),
+        tr.gettext(
+            "Several comparisons: Holm's adjustment within each family read "
+            "together ({families}), so a family where nothing changed shows a "
+            "'clear' reading at most {share} of the time. The intervals drawn per "
+            "pulse in the charts are unadjusted {percent} intervals, clipped to the "
+            "1–7 scale."
+        ).format(
+            families=families or tr.gettext("none yet"), share="5%", percent="95%"
+        ),
+        tr.gettext(
+            "'Not clear' does not mean 'no difference': the interval includes no "
+            "change and a change worth noticing. 'Similar' is said only when an "
+            "equivalence test puts the difference within ±{margin} points."
+        ).format(margin=MARGIN),
+        tr.gettext(
+            "Who answered differs between pulses (attendance, people joining or "
+            "leaving); group means weighted equally remove only the shift in the "
+            "mix of groups, not within them."
+        ),
     ]

@@ -52,7 +52,9 @@ class ProgrammeTrends:
     """Shown figures and every reading in words (``survey.readings``).
 
     ``deltas`` holds Cliff's delta with its interval for each group-level
-    change reading, keyed by (dimension, group, compared).
+    change reading, keyed by (dimension, group, compared). ``language`` is
+    the one the readings' sentences are written in; tables, notes and charts
+    drawn from this result use it too.
     """
 
     k: int
@@ -63,6 +65,7 @@ class ProgrammeTrends:
     readings: list[Reading] = field(default_factory=list)
     deltas: dict[tuple[str, str, str], EffectInterval] = field(default_factory=dict)
     reliability: dict[str, WithinAlpha] = field(default_factory=dict)
+    language: str = "en"
 
     def gaps(self, group_a: str, group_b: str) -> pd.DataFrame:
         """Group a minus group b per pulse and dimension, where both are shown."""
@@ -133,11 +136,12 @@ class Aggregates:
     scores: ScoreLookup
 
 
-def programme_trends(data: Aggregates) -> ProgrammeTrends:
+def programme_trends(data: Aggregates, language: str = "en") -> ProgrammeTrends:
+    """Every shown figure and reading; the readings' sentences in ``language``."""
     figures = _figures(data)
     reliability = _reliability(data)
     readings = programme_readings(
-        _reading_pulses(data), _cells(figures), data.groups, reliability
+        _reading_pulses(data), _cells(figures), data.groups, reliability, language
     )
     return ProgrammeTrends(
         k=data.k,
@@ -148,6 +152,7 @@ def programme_trends(data: Aggregates) -> ProgrammeTrends:
         readings=readings,
         deltas=_deltas(data, readings),
         reliability=reliability,
+        language=language,
     )
 
 

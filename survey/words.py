@@ -23,8 +23,16 @@ MIN_K = 3
 DEFAULT_K = 5
 
 
-def pulse_label(session_title: str, moment: str) -> str:
-    """How a pulse is named everywhere: its session, then its moment."""
+# Translators: the moment of a session a pulse was taken at, as a pulse's
+# name shows it ("Joint workshop, day 1 · after").
+MOMENT_WORDS = {"before": N_("before"), "during": N_("during"), "after": N_("after")}
+
+
+def pulse_label(session_title: str, moment: str, language: str = "en") -> str:
+    """How a pulse is named everywhere: its session (as typed), then its moment
+    (in ``language``)."""
+    if moment in MOMENT_WORDS:
+        moment = gettext_for(language, MOMENT_WORDS[moment])
     return f"{session_title} · {moment}"
 
 

@@ -452,10 +452,12 @@ def test_report_follows_the_programme_language(tmp_path: Path) -> None:
               "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd",
               "Rhagfyr")  # fmt: skip
     assert any(f" {month} " in welsh for month in months)
-    # The analysis is English only, and marked so for screen readers.
+    # The analysis is Welsh too (tests/test_i18n_report.py checks every
+    # sentence, table and chart), so nothing is marked as English.
     summary = welsh.split("<h2>Crynodeb</h2>", 1)[1]
-    assert summary.split("<ul", 1)[1].startswith(' lang="en"><li>')
-    assert "Psychological safety, everyone: improved." in summary
+    assert summary.split("<ul", 1)[1].startswith("><li>")
+    assert "Diogelwch seicolegol, pawb: wedi gwella." in summary
+    assert ' lang="en"' not in welsh
     # Typed text stays inert in both.
     assert "&lt;b&gt;Rhannu&lt;/b&gt; &amp; more" in welsh
     assert "<b>Rhannu" not in welsh

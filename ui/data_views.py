@@ -191,7 +191,7 @@ def report_html(store: Store, programme_id: int) -> str:
     return report.render(
         report.ReportInputs(
             programme=programme.name,
-            result=aggregates.trends(store, programme_id),
+            result=aggregates.trends(store, programme_id, programme.language),
             actions=actions.programme_actions(store, programme_id),
             language=programme.language,
         )

@@ -1,5 +1,9 @@
 """Streamlit parts of the Trends page: cached trends and chart specs, charts
-with downloads. The sentences and tables themselves live in survey.findings."""
+with downloads. The sentences and tables themselves live in survey.findings.
+
+Everything is computed in the session's language (``ui.i18n``), which is part
+of every cache key: a Welsh and an English facilitator each get their own
+sentences, tables and charts from the same figures."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from storage import actions, aggregates
 from storage.db import Store
 from survey import trends
 from survey.actions import markers
+from ui.i18n import current_language
 from ui.resources import store_at
 
 
@@ -19,27 +24,37 @@ def programme_trends(
 ) -> tuple[trends.ProgrammeTrends, tuple]:
     """The trends and the data version they were computed for."""
     version = aggregates.data_version(store, programme_id)
-    return _trends(store.path, programme_id, version), version
+    language = current_language()
+    return _trends(store.path, programme_id, version, language), version
 
 
 @st.cache_data(show_spinner="Computing trends…", max_entries=16)
-def _trends(path: str, programme_id: int, version: tuple) -> trends.ProgrammeTrends:
+def _trends(
+    path: str, programme_id: int, version: tuple, language: str
+) -> trends.ProgrammeTrends:
     """Recomputed only when ``version`` (the programme's data version, part of
-    the cache key) changes."""
-    return aggregates.trends(store_at(path), programme_id)
+    the cache key) or the language changes."""
+    return aggregates.trends(store_at(path), programme_id, language)
+
+
+def chart_specs(path: str, programme_id: int, version: tuple) -> dict[str, dict]:
+    """Vega-Lite specs of every trends chart, in the session's language."""
+    return _chart_specs(path, programme_id, version, current_language())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def chart_specs(path: str, programme_id: int, version: tuple) -> dict[str, dict]:
+def _chart_specs(
+    path: str, programme_id: int, version: tuple, language: str
+) -> dict[str, dict]:
     """Vega-Lite specs of every trends chart, built once per data version.
 
     Building an Altair chart costs ~0.1–0.2 s (deep copies and validation);
     a cached spec dict renders in a few milliseconds. Actions are part of
     ``version``, so a new action marker rebuilds them.
     """
-    result = _trends(path, programme_id, version)
+    result = _trends(path, programme_id, version, language)
     agreed = actions.programme_actions(store_at(path), programme_id)
-    return trend_chart_specs(result, markers(agreed, result.pulses))
+    return trend_chart_specs(result, markers(agreed, result.pulses, language))
 
 
 _DOWNLOADS = (
@@ -63,9 +78,23 @@ def chart_with_downloads(spec: dict, name: str) -> None:
         )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def gap_spec(
     path: str, programme_id: int, version: tuple, group_a: str, group_b: str
 ) -> dict:
-    result = _trends(path, programme_id, version)
-    return charts.gap_chart(result.gaps(group_a, group_b), k=result.k).to_dict()
+    """The gap chart of two groups, in the session's language."""
+    return _gap_spec(path, programme_id, version, group_a, group_b, current_language())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _gap_spec(
+    path: str,
+    programme_id: int,
+    version: tuple,
+    group_a: str,
+    group_b: str,
+    language: str,
+) -> dict:
+    result = _trends(path, programme_id, version, language)
+    return charts.gap_chart(
+        result.gaps(group_a, group_b), k=result.k, language=language
+    ).to_dict()

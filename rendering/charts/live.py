@@ -29,12 +29,16 @@ from rendering.charts.style import (
     clip_to_scale,
     group_colours,
     level_label,
+    shown_groups,
     tooltips,
 )
+from survey.i18n import translations
 from survey.words import EVERYONE
 
 
-def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
+def distribution_chart(
+    df: pd.DataFrame, *, k: int | None = None, language: str = "en"
+) -> Any:
     """Diverging stacked bars: how the answers spread over the seven levels.
 
     ``df`` has one row per dimension and answer level:
@@ -50,17 +54,25 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
     of level 4 on each side): disagreement extends left, agreement right; the
     share who disagree (1-3) and agree (5-7) is printed at the bar ends.
     ``k`` (the anonymity minimum) is quoted in the subtitle when given.
+    Dimension labels are given in English (msgids) and drawn in ``language``.
     """
-    title = "How people answered"
+    tr = translations(language)
+    title = tr.gettext("How people answered")
     subtitle = [
-        "Share of answers at each level, centred on the neutral answer: "
-        "disagreement to the left, agreement to the right.",
-        "Negatively worded questions are flipped, so right is always favourable. "
-        + _hidden_note(k),
+        tr.gettext(
+            "Share of answers at each level, centred on the neutral answer: "
+            "disagreement to the left, agreement to the right."
+        ),
+        tr.gettext(
+            "Negatively worded questions are flipped, so right is always favourable."
+        )
+        + " "
+        + _hidden_note(k, tr),
     ]
     if _is_empty(df):
-        return _empty_chart(title, subtitle)
+        return _empty_chart(title, subtitle, tr)
     _require(df, DISTRIBUTION_COLUMNS, "distribution_chart")
+    df = df.assign(dimension_label=df["dimension_label"].astype(str).map(tr.gettext))
 
     dimensions = _ordered(df["dimension_label"])
     rows: list[dict[str, object]] = []
@@ -85,7 +97,7 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
                 {
                     "dimension_label": dimension,
                     "level": level,
-                    "level_label": level_label(level),
+                    "level_label": level_label(level, language),
                     "count": int(counts.loc[level]),
                     "percent": share,
                     "x": start,
@@ -113,7 +125,7 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
             }
         )
     if not rows:
-        return _empty_chart(title, subtitle)
+        return _empty_chart(title, subtitle, tr)
     bars = pd.DataFrame(rows)
     end_labels = pd.DataFrame(ends)
 
@@ -122,17 +134,17 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
     ticks = [v for v in range(-100, 101, 25) if abs(v) <= min(limit, 100)]
     x_scale = alt.Scale(domain=[-limit, limit], nice=False)
     x_axis = alt.Axis(
-        title="← Disagree  ·  Percentage of answers  ·  Agree →",
+        title=tr.gettext("← Disagree  ·  Percentage of answers  ·  Agree →"),
         values=ticks,
         labelExpr="abs(datum.value) + '%'",
     )
     y = alt.Y(
         "dimension_label:N",
         sort=dimensions,
-        title="Dimension",
+        title=tr.gettext("Dimension"),
         axis=alt.Axis(labelLimit=260, labelPadding=8),
     )
-    labels = [level_label(level) for level in LEVELS]
+    labels = [level_label(level, language) for level in LEVELS]
 
     segments = (
         alt.Chart(bars)
@@ -143,17 +155,19 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
             y=y,
             color=alt.Color(
                 "level_label:N",
-                title="Answer",
+                title=tr.gettext("Answer"),
                 scale=alt.Scale(domain=labels, range=list(LEVEL_COLOURS)),
                 sort=labels,
                 legend=alt.Legend(orient="bottom", columns=4, direction="horizontal"),
             ),
             tooltip=[
-                *tooltips("dimension"),
-                alt.Tooltip("level_label:N", title="Answer"),
-                alt.Tooltip("count:Q", title="Answers at this level"),
-                alt.Tooltip("percent:Q", title="% of answers", format=".0f"),
-                *tooltips("n"),
+                *tooltips("dimension", tr=tr),
+                alt.Tooltip("level_label:N", title=tr.gettext("Answer")),
+                alt.Tooltip("count:Q", title=tr.gettext("Answers at this level")),
+                alt.Tooltip(
+                    "percent:Q", title=tr.gettext("% of answers"), format=".0f"
+                ),
+                *tooltips("n", tr=tr),
             ],
         )
     )
@@ -185,7 +199,7 @@ def distribution_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
 # ---------------------------------------------------------------- means
 
 
-def means_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
+def means_chart(df: pd.DataFrame, *, k: int | None = None, language: str = "en") -> Any:
     """Average answer per dimension as a dot with its 95% interval.
 
     ``df`` has one row per dimension (and group):
@@ -198,45 +212,49 @@ def means_chart(df: pd.DataFrame, *, k: int | None = None) -> Any:
       NaN when it cannot be computed (only the dot is drawn).
     - ``n`` (int): responses behind the figure, shown in the tooltip.
     """
+    tr = translations(language)
     groups = _ordered(df["group"]) if not _is_empty(df) and "group" in df else []
     several = len(groups) > 1
     title = (
-        "Average answer per dimension and group"
+        tr.gettext("Average answer per dimension and group")
         if several
-        else "Average answer per dimension"
+        else tr.gettext("Average answer per dimension")
     )
     subtitle = [
-        "Dot: average answer. Line: 95% interval, the range the true average "
-        "probably lies in.",
-        _hidden_note(k),
+        tr.gettext(
+            "Dot: average answer. Line: {percent} interval, the range the true "
+            "average probably lies in."
+        ).format(percent="95%"),
+        _hidden_note(k, tr),
     ]
     if _is_empty(df):
-        return _empty_chart(title, subtitle)
+        return _empty_chart(title, subtitle, tr)
     _require(df, MEANS_COLUMNS, "means_chart")
 
     data = clip_to_scale(df[list(MEANS_COLUMNS)])
-    data["dimension_label"] = data["dimension_label"].astype(str)
-    data["group"] = data["group"].astype(str)
+    data["dimension_label"] = data["dimension_label"].astype(str).map(tr.gettext)
+    data["group"] = shown_groups(data["group"], tr)
     data["label_x"] = data["high"].fillna(data["mean"])
-    data["interval"] = _interval_text(data["low"], data["high"])
+    data["interval"] = _interval_text(data["low"], data["high"], tr)
     dimensions = _ordered(data["dimension_label"])
-    domain, colours = group_colours(groups)
+    everyone = tr.gettext(EVERYONE)
+    domain, colours = group_colours(_ordered(data["group"]), everyone)
 
     x_scale = _scale_1_to_7()
     y = alt.Y(
         "dimension_label:N",
         sort=dimensions,
-        title="Dimension",
+        title=tr.gettext("Dimension"),
         axis=alt.Axis(labelLimit=260, labelPadding=8),
     )
-    colour = _group_colour(domain, colours, legend=groups != [EVERYONE])
+    colour = _group_colour(domain, colours, legend=groups != [EVERYONE], tr=tr)
     offset = {"yOffset": alt.YOffset("group:N", sort=domain)} if several else {}
     tooltip = [
-        *tooltips("dimension", "group", "mean", "interval", "n"),
+        *tooltips("dimension", "group", "mean", "interval", "n", tr=tr),
     ]
     base = alt.Chart(data)
     interval = base.mark_rule(strokeWidth=4).encode(
-        x=average_channel("low", x_scale, horizontal=True),
+        x=average_channel("low", x_scale, horizontal=True, tr=tr),
         x2="high:Q",
         y=y,
         color=colour,

@@ -1,6 +1,7 @@
 """Every chart of a programme's trends, as Vega-Lite specs keyed by name.
 
-Shared by the Trends page and the report, so both draw the same charts.
+Shared by the Trends page and the report, so both draw the same charts, in
+the language the trends were computed in (``ProgrammeTrends.language``).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ def trend_chart_specs(
         label = dimension_label(dimension)
         shown = result.figures[result.figures["dimension"] == dimension]
         specs[f"trend-{dimension}"] = trend_chart(
-            shown, markers, dimension_label=label, k=result.k
+            shown, markers, dimension_label=label, k=result.k, language=result.language
         ).to_dict()
         agreement = result.agreement[result.agreement["dimension_label"] == label]
         specs[f"agreement-{dimension}"] = agreement_chart(
-            agreement, dimension_label=label, k=result.k
+            agreement, dimension_label=label, k=result.k, language=result.language
         ).to_dict()
     return specs

@@ -12,6 +12,10 @@ The builders only draw what they are given: the anonymity rules are applied
 before the data reach this module (``storage.results``/``survey.disclosure``).
 An empty DataFrame gives a chart that says "No results to show yet".
 
+Every builder takes ``language=`` ("en" or "cy"): titles, subtitles, axis
+titles, legends, tooltips, anchors and the app's own group words ("Everyone")
+are written in it; numbers are formatted the same in every language.
+
 Charts are ``width="container"`` so they fill a Streamlit column; ``to_png``
 and ``to_svg`` swap in a fixed width and render offline with vl-convert.
 """
@@ -27,10 +31,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from survey.i18n import N_, Translator, translations
 from survey.instrument import SCALE_HIGH, SCALE_LABELS, SCALE_LOW
-from survey.words import EVERYONE
+from survey.words import EVERYONE, NOT_SAID
 
-NO_RESULTS = "No results to show yet"
+NO_RESULTS = N_("No results to show yet")
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every
 # common colour-vision deficiency. Yellow (#F0E442) is left out: it is nearly
@@ -77,7 +82,7 @@ LEVEL_COLOURS: tuple[str, ...] = (
 )
 
 AGREEMENT_THRESHOLD = 0.70
-AGREEMENT_LABEL = "0.70: strong agreement"
+AGREEMENT_LABEL = N_("0.70: strong agreement")
 
 LEVELS: tuple[int, ...] = tuple(range(SCALE_LOW, SCALE_HIGH + 1))
 TEXT_COLOUR = "#222222"
@@ -123,34 +128,61 @@ AGREEMENT_COLUMNS = ("pulse_label", "order", "dimension_label", "group", "rwg", 
 # ---------------------------------------------------------------- helpers
 
 
-def level_label(level: int) -> str:
+def _in(tr: Translator | None) -> Translator:
+    """The translator given, or English."""
+    return tr if tr is not None else translations("en")
+
+
+def level_label(level: int, language: str = "en") -> str:
     """The legend/axis text of an answer level, e.g. ``"1 Strongly disagree"``."""
-    return f"{level} {SCALE_LABELS[level]}"
+    return _level_text(level, translations(language))
 
 
-def level_label_lines(level: int) -> list[str]:
+def level_label_lines(level: int, language: str = "en") -> list[str]:
     """An anchor label broken into short lines for a horizontal axis."""
-    return [str(level), *textwrap.wrap(SCALE_LABELS[level], 13)]
+    return _level_lines(level, translations(language))
 
 
-def group_colours(groups: Iterable[object]) -> tuple[list[str], list[str]]:
-    """Colour scale (domain, range) for groups: "Everyone" black and first,
-    the others Okabe-Ito colours in the order they first appear."""
+def _level_text(level: int, tr: Translator) -> str:
+    return f"{level} {tr.gettext(SCALE_LABELS[level])}"
+
+
+def _level_lines(level: int, tr: Translator) -> list[str]:
+    return [str(level), *textwrap.wrap(tr.gettext(SCALE_LABELS[level]), 13)]
+
+
+def shown_groups(groups: pd.Series, tr: Translator) -> pd.Series:
+    """Group names as a chart shows them: the app's own words ("Everyone",
+    "Group not given") in the chart's language, typed names as typed."""
+    words = {EVERYONE: tr.gettext(EVERYONE), NOT_SAID: tr.gettext(NOT_SAID)}
+    return groups.astype(str).map(lambda g: words.get(g, g))
+
+
+def group_colours(
+    groups: Iterable[object], everyone: str = EVERYONE
+) -> tuple[list[str], list[str]]:
+    """Colour scale (domain, range) for groups: "Everyone" (``everyone``, the
+    word in the chart's language) black and first, the others Okabe-Ito
+    colours in the order they first appear."""
     names = list(dict.fromkeys(str(g) for g in groups))
-    if EVERYONE in names:
-        names.remove(EVERYONE)
-        names.insert(0, EVERYONE)
+    if everyone in names:
+        names.remove(everyone)
+        names.insert(0, everyone)
     others = cycle(GROUP_COLOURS)
-    colours = [EVERYONE_COLOUR if name == EVERYONE else next(others) for name in names]
+    colours = [EVERYONE_COLOUR if name == everyone else next(others) for name in names]
     return names, colours
 
 
 def _group_colour(
-    domain: list[str], colours: list[str], *, legend: bool = True
+    domain: list[str],
+    colours: list[str],
+    *,
+    legend: bool = True,
+    tr: Translator | None = None,
 ) -> alt.Color:
     return alt.Color(
         "group:N",
-        title="Group",
+        title=_in(tr).gettext("Group"),
         scale=alt.Scale(domain=domain, range=colours),
         sort=domain,
         legend=alt.Legend(orient="bottom", direction="horizontal") if legend else None,
@@ -175,12 +207,18 @@ def _label_expr(labels: dict[float, object]) -> str:
     return expr
 
 
-def _anchor_axis(title: str, *, horizontal: bool) -> alt.Axis:
+def _anchor_axis(
+    title: str, *, horizontal: bool, tr: Translator | None = None
+) -> alt.Axis:
     """An axis over the 1-7 answer scale with a tick and anchor text per level."""
+    tr = _in(tr)
     labels: dict[float, object] = {
-        level: level_label_lines(level) if horizontal else level_label(level)
+        level: _level_lines(level, tr) if horizontal else _level_text(level, tr)
         for level in LEVELS
     }
+    description = tr.gettext("Answer scale from {low} to {high}").format(
+        low=_level_text(SCALE_LOW, tr), high=_level_text(SCALE_HIGH, tr)
+    )
     return alt.Axis(
         title=title,
         values=list(LEVELS),
@@ -189,37 +227,46 @@ def _anchor_axis(title: str, *, horizontal: bool) -> alt.Axis:
         labelLimit=0 if horizontal else 220,
         labelFlush=False,
         labelPadding=6,
-        description=(
-            f"Answer scale from {level_label(SCALE_LOW)} to {level_label(SCALE_HIGH)}"
-        ),
+        description=description,
     )
 
 
+# Titles are msgids, translated when the tooltip is made; "interval" is None:
+# its title is _interval_title's "{percent} interval".
 _TOOLTIPS = {
-    "pulse": ("pulse_label:N", "Pulse", None),
-    "date": ("date:N", "Date", None),
-    "dimension": ("dimension_label:N", "Dimension", None),
-    "group": ("group:N", "Group", None),
-    "mean": ("mean:Q", "Average (1-7)", ".2f"),
-    "interval": ("interval:N", "95% interval", None),
-    "n": ("n:Q", "People who answered (n)", None),
+    "pulse": ("pulse_label:N", N_("Pulse"), None),
+    "date": ("date:N", N_("Date"), None),
+    "dimension": ("dimension_label:N", N_("Dimension"), None),
+    "group": ("group:N", N_("Group"), None),
+    "mean": ("mean:Q", N_("Average (1-7)"), ".2f"),
+    "interval": ("interval:N", None, None),
+    "n": ("n:Q", N_("People who answered (n)"), None),
 }
 
 
-def tooltips(*names: str) -> list[alt.Tooltip]:
+def tooltips(*names: str, tr: Translator | None = None) -> list[alt.Tooltip]:
     """The tooltip fields every chart words the same way, by short name
-    (``"pulse"``, ``"mean"``, ``"n"``...), in the order given."""
+    (``"pulse"``, ``"mean"``, ``"n"``...), in the order given, in ``tr``'s
+    language."""
+    tr = _in(tr)
     return [
-        alt.Tooltip(field, title=title, **({"format": fmt} if fmt else {}))
+        alt.Tooltip(
+            field,
+            title=tr.gettext(title) if title else _interval_title(tr),
+            **({"format": fmt} if fmt else {}),
+        )
         for field, title, fmt in (_TOOLTIPS[name] for name in names)
     ]
 
 
-def average_channel(field: str, scale: alt.Scale, *, horizontal: bool) -> Any:
+def average_channel(
+    field: str, scale: alt.Scale, *, horizontal: bool, tr: Translator | None = None
+) -> Any:
     """The position channel of an average on the 1-7 scale: ``alt.X`` when the
     scale runs across, ``alt.Y`` when it runs up, with the anchored axis."""
+    tr = _in(tr)
     channel = alt.X if horizontal else alt.Y
-    axis = _anchor_axis("Average answer", horizontal=horizontal)
+    axis = _anchor_axis(tr.gettext("Average answer"), horizontal=horizontal, tr=tr)
     return channel(f"{field}:Q", scale=scale, axis=axis)
 
 
@@ -227,10 +274,17 @@ def _scale_1_to_7() -> alt.Scale:
     return alt.Scale(domain=[SCALE_LOW, SCALE_HIGH], nice=False, zero=False, clamp=True)
 
 
-def _hidden_note(k: int | None) -> str:
+def _hidden_note(k: int | None, tr: Translator | None = None) -> str:
+    tr = _in(tr)
     if k is None:
-        return "Groups with too few answers are not shown, to protect anonymity."
-    return f"Groups with fewer than {k} answers are not shown."
+        return tr.gettext(
+            "Groups with too few answers are not shown, to protect anonymity."
+        )
+    return tr.ngettext(
+        "Groups with fewer than {k} answer are not shown.",
+        "Groups with fewer than {k} answers are not shown.",
+        k,
+    ).format(k=k)
 
 
 def _title(text: str, subtitle: Sequence[str]) -> alt.Title:
@@ -283,10 +337,12 @@ def _configure(chart: Any) -> Any:
     )
 
 
-def _empty_chart(title: str, subtitle: Sequence[str]) -> alt.Chart:
+def _empty_chart(
+    title: str, subtitle: Sequence[str], tr: Translator | None = None
+) -> alt.Chart:
     """A valid chart for "nothing yet": the title and a short message."""
     chart = (
-        alt.Chart(pd.DataFrame({"message": [NO_RESULTS]}))
+        alt.Chart(pd.DataFrame({"message": [_in(tr).gettext(NO_RESULTS)]}))
         .mark_text(fontSize=18, color=MUTED_COLOUR)
         .encode(text=alt.Text("message:N"))
         .properties(title=_title(title, subtitle), width="container", height=120)
@@ -321,7 +377,7 @@ def _haloed(chart: alt.Chart, **mark: Any) -> list[alt.Chart]:
 
 
 def _pulse_axis(
-    pulses: pd.DataFrame, extra: Iterable[float] = ()
+    pulses: pd.DataFrame, extra: Iterable[float] = (), tr: Translator | None = None
 ) -> tuple[alt.Axis, alt.Scale]:
     """x encoding pieces for the timeline: a numeric ``order`` scale whose ticks
     are the pulses, labelled with their (wrapped) names."""
@@ -340,7 +396,7 @@ def _pulse_axis(
         for o, name in zip(orders, names, strict=True)
     }
     axis = alt.Axis(
-        title="Pulse, in programme order",
+        title=_in(tr).gettext("Pulse, in programme order"),
         values=orders,
         labelExpr=_label_expr(labels),
         labelAngle=-35 if angled else 0,
@@ -382,8 +438,20 @@ def clip_to_scale(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _interval_text(low: pd.Series, high: pd.Series) -> list[str]:
+def _interval_title(tr: Translator) -> str:
+    """ "95% interval" (the percentage is a placeholder: gettext tools would
+    read "% i" as a printf directive and require it in every translation)."""
+    # Translators: {percent} is "95%", e.g. "95% interval".
+    return tr.gettext("{percent} interval").format(percent="95%")
+
+
+def _interval_text(
+    low: pd.Series, high: pd.Series, tr: Translator | None = None
+) -> list[str]:
+    tr = _in(tr)
     return [
-        "not available" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
+        tr.gettext("not available")
+        if pd.isna(lo) or pd.isna(hi)
+        else tr.gettext("{low} to {high}").format(low=f"{lo:.2f}", high=f"{hi:.2f}")
         for lo, hi in zip(low, high, strict=True)
     ]

@@ -38,10 +38,18 @@ from rendering.charts.style import (
     average_channel,
     clip_to_scale,
     group_colours,
+    shown_groups,
     tooltips,
 )
+from survey.i18n import Translator, translations
 from survey.instrument import SCALE_HIGH, SCALE_LOW
-from survey.words import FOLLOW_UP
+from survey.words import EVERYONE, FOLLOW_UP
+
+
+def _dimension_words(labels: pd.Series, tr: Translator) -> pd.Series:
+    """Dimension labels (English msgids, or a custom dimension's own name) in
+    the chart's language."""
+    return labels.astype(str).map(tr.gettext)
 
 
 def trend_chart(
@@ -50,6 +58,7 @@ def trend_chart(
     *,
     dimension_label: str | None = None,
     k: int | None = None,
+    language: str = "en",
 ) -> Any:
     """Average answer per pulse across the programme, with 95% interval bands.
 
@@ -72,13 +81,19 @@ def trend_chart(
     reviews") and ``order`` (number on the same timeline as the pulses; a
     fractional order sits between two pulses): each is drawn as a dashed
     vertical rule with its label near the bottom of the chart.
-    ``dimension_label`` also names the dimension in the title.
+    ``dimension_label`` also names the dimension in the title. Dimension
+    labels are given in English (the catalogue's msgids) and drawn in
+    ``language``.
     """
-    heading = f"{dimension_label}: how it changed" if dimension_label else None
-    title = heading or "How the answers changed over the programme"
-    subtitle = _trend_subtitle(markers, k)
+    tr = translations(language)
+    how = tr.gettext("{dimension}: how it changed")
+    heading = (
+        how.format(dimension=tr.gettext(dimension_label)) if dimension_label else None
+    )
+    title = heading or tr.gettext("How the answers changed over the programme")
+    subtitle = _trend_subtitle(markers, k, tr)
     if _is_empty(df):
-        return _empty_chart(title, subtitle)
+        return _empty_chart(title, subtitle, tr)
     _require(df, TREND_COLUMNS, "trend_chart")
     if not _is_empty(markers):
         _require(markers, MARKER_COLUMNS, "trend_chart markers")
@@ -87,25 +102,27 @@ def trend_chart(
     if dimension_label is not None and "dimension_label" in data:
         data = data[data["dimension_label"].astype(str) == dimension_label]
         if data.empty:
-            return _empty_chart(title, subtitle)
+            return _empty_chart(title, subtitle, tr)
+    if "dimension_label" in data.columns:
+        data["dimension_label"] = _dimension_words(data["dimension_label"], tr)
     data["is_follow_up"] = data["is_follow_up"].fillna(False).astype(bool)
-    data["group"] = data["group"].astype(str)
+    data["group"] = shown_groups(data["group"], tr)
     data["pulse_label"] = data["pulse_label"].astype(str)
     data["date"] = data["date"].astype(str)
     data = clip_to_scale(data)
-    data["interval"] = _interval_text(data["low"], data["high"])
+    data["interval"] = _interval_text(data["low"], data["high"], tr)
     pulses = _pulses(data)
-    domain, colours = group_colours(data["group"])
+    domain, colours = group_colours(data["group"], tr.gettext(EVERYONE))
 
     return _by_dimension(
         data,
         lambda part, **size: _trend_panel(
-            part, pulses, markers, domain, colours, **size
+            part, pulses, markers, domain, colours, tr=tr, **size
         ),
         dimension_label,
         title,
         subtitle,
-        "{dimension}: how it changed",
+        how,
     )
 
 
@@ -141,11 +158,17 @@ def _by_dimension(
     return _configure(single.properties(title=_title(title, subtitle)))
 
 
-def _trend_subtitle(markers: pd.DataFrame | None, k: int | None) -> list[str]:
-    lines = ["Average answer per pulse (line) with its 95% interval (shaded band)."]
+def _trend_subtitle(
+    markers: pd.DataFrame | None, k: int | None, tr: Translator
+) -> list[str]:
+    lines = [
+        tr.gettext(
+            "Average answer per pulse (line) with its {percent} interval (shaded band)."
+        ).format(percent="95%")
+    ]
     if not _is_empty(markers):
-        lines.append("Dashed lines: actions agreed in the sessions.")
-    lines.append(_hidden_note(k))
+        lines.append(tr.gettext("Dashed lines: actions agreed in the sessions."))
+    lines.append(_hidden_note(k, tr))
     return lines
 
 
@@ -158,21 +181,22 @@ def _trend_panel(
     *,
     title: str | None,
     width: int | str,
+    tr: Translator,
 ) -> alt.LayerChart:
     extra = (
         [] if _is_empty(markers) else markers["order"].dropna().astype(float).tolist()
     )
-    x_axis, x_scale = _pulse_axis(pulses, extra)
+    x_axis, x_scale = _pulse_axis(pulses, extra, tr)
     y_scale = _scale_1_to_7()
-    colour = _group_colour(domain, colours)
+    colour = _group_colour(domain, colours, tr=tr)
     tooltip = [
-        *tooltips("pulse", "date", "group", "mean", "interval", "n"),
+        *tooltips("pulse", "date", "group", "mean", "interval", "n", tr=tr),
     ]
     x = alt.X("order:Q", scale=x_scale, axis=x_axis)
     base = alt.Chart(data)
     band = base.mark_area(opacity=0.12).encode(
         x=x,
-        y=average_channel("low", y_scale, horizontal=False),
+        y=average_channel("low", y_scale, horizontal=False, tr=tr),
         y2="high:Q",
         color=colour,
         detail="group:N",
@@ -184,15 +208,17 @@ def _trend_panel(
         x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour, tooltip=tooltip
     )
     layers: list[Any] = [band, line, points]
-    layers += _follow_up_layers(pulses, x_scale)
-    layers += _marker_layers(markers, x_scale)
+    layers += _follow_up_layers(pulses, x_scale, tr)
+    layers += _marker_layers(markers, x_scale, tr)
     panel = alt.layer(*layers).properties(width=width, height=PANEL_HEIGHT)
     if title is not None:
         panel = panel.properties(title=alt.Title(title, fontSize=FONT_SIZE + 4))
     return panel
 
 
-def _follow_up_layers(pulses: pd.DataFrame, x_scale: alt.Scale) -> list[Any]:
+def _follow_up_layers(
+    pulses: pd.DataFrame, x_scale: alt.Scale, tr: Translator
+) -> list[Any]:
     if "is_follow_up" not in pulses or not pulses["is_follow_up"].any():
         return []
     orders = pulses["order"].astype(float)
@@ -200,10 +226,11 @@ def _follow_up_layers(pulses: pd.DataFrame, x_scale: alt.Scale) -> list[Any]:
     first = float(follow.min())
     before = orders[~pulses["is_follow_up"] & (orders < first)]
     at = (float(before.max()) + first) / 2 if len(before) else first - 0.4
-    text = FOLLOW_UP
+    follow_up = tr.gettext(FOLLOW_UP)
+    text = follow_up
     if "date" in pulses:
         date = str(pulses.loc[pulses["is_follow_up"], "date"].iloc[0])
-        text = f"{FOLLOW_UP} ({date})" if date and date != "nan" else FOLLOW_UP
+        text = f"{follow_up} ({date})" if date and date != "nan" else follow_up
     frame = pd.DataFrame({"order": [at], "text": [text]})
     rule = (
         alt.Chart(frame)
@@ -227,24 +254,27 @@ def _follow_up_layers(pulses: pd.DataFrame, x_scale: alt.Scale) -> list[Any]:
     ]
 
 
-def _marker_layers(markers: pd.DataFrame | None, x_scale: alt.Scale) -> list[Any]:
+def _marker_layers(
+    markers: pd.DataFrame | None, x_scale: alt.Scale, tr: Translator
+) -> list[Any]:
     if _is_empty(markers):
         return []
     frame = markers[list(MARKER_COLUMNS)].dropna(subset=["order"]).copy()
     frame["label"] = frame["label"].astype(str)
     frame = frame.sort_values("order").reset_index(drop=True)
     frame["y"] = [PANEL_HEIGHT - 6 - 20 * (i % 3) for i in range(len(frame))]
+    action_agreed = tr.gettext("Action agreed")
     x = alt.X("order:Q", scale=x_scale)
     rule = (
         alt.Chart(frame)
         .mark_rule(color=MUTED_COLOUR, strokeWidth=1.5, strokeDash=[6, 4])
-        .encode(x=x, tooltip=[alt.Tooltip("label:N", title="Action agreed")])
+        .encode(x=x, tooltip=[alt.Tooltip("label:N", title=action_agreed)])
     )
     label = alt.Chart(frame).encode(
         x=x,
         y=alt.Y("y:Q", scale=None),
         text="label:N",
-        tooltip=[alt.Tooltip("label:N", title="Action agreed")],
+        tooltip=[alt.Tooltip("label:N", title=action_agreed)],
     )
     return [
         rule,
@@ -264,7 +294,11 @@ def _marker_layers(markers: pd.DataFrame | None, x_scale: alt.Scale) -> list[Any
 
 
 def gap_chart(
-    df: pd.DataFrame, *, dimension_label: str | None = None, k: int | None = None
+    df: pd.DataFrame,
+    *,
+    dimension_label: str | None = None,
+    k: int | None = None,
+    language: str = "en",
 ) -> Any:
     """The difference between two groups per pulse: are the teams converging?
 
@@ -281,14 +315,18 @@ def gap_chart(
     A solid line at zero means "no difference"; points moving towards it over
     time mean the teams are answering more alike.
     """
-    title = "Are the teams converging?"
+    tr = translations(language)
+    title = tr.gettext("Are the teams converging?")
     if _is_empty(df):
         return _empty_chart(
             title,
             [
-                "Difference in average answer between two groups per pulse.",
-                _hidden_note(k),
+                tr.gettext(
+                    "Difference in average answer between two groups per pulse."
+                ),
+                _hidden_note(k, tr),
             ],
+            tr,
         )
     _require(df, GAP_COLUMNS, "gap_chart")
     data = df.copy()
@@ -298,34 +336,42 @@ def gap_chart(
     if len(pairs) > 1:
         raise ValueError("gap_chart draws one pair of groups; filter df to one pair.")
     if data.empty:
-        return _empty_chart(title, [_hidden_note(k)])
+        return _empty_chart(title, [_hidden_note(k, tr)], tr)
     group_a, group_b = (str(v) for v in pairs.iloc[0])
     subtitle = [
-        f"Difference in average answer ({group_a} minus {group_b}) per pulse, "
-        "with its 95% interval.",
-        f"Above 0: {group_a} higher. Below 0: {group_b} higher. "
-        "Nearer 0: the teams answer more alike.",
-        _hidden_note(k),
+        tr.gettext(
+            "Difference in average answer ({group_a} minus {group_b}) per pulse, "
+            "with its {percent} interval."
+        ).format(group_a=group_a, group_b=group_b, percent="95%"),
+        tr.gettext(
+            "Above 0: {group_a} higher. Below 0: {group_b} higher. "
+            "Nearer 0: the teams answer more alike."
+        ).format(group_a=group_a, group_b=group_b),
+        _hidden_note(k, tr),
     ]
     if dimension_label is not None:
-        title = f"{dimension_label}: are the teams converging?"
+        title = tr.gettext("{dimension}: are the teams converging?").format(
+            dimension=tr.gettext(dimension_label)
+        )
 
-    data["dimension_label"] = data["dimension_label"].astype(str)
+    data["dimension_label"] = _dimension_words(data["dimension_label"], tr)
     data["pulse_label"] = data["pulse_label"].astype(str)
-    data["interval"] = _interval_text(data["low"], data["high"])
+    data["interval"] = _interval_text(data["low"], data["high"], tr)
     dimensions = _ordered(data["dimension_label"])
     # Nudge dimensions apart along x so their intervals do not overlap.
     shift = {d: (i - (len(dimensions) - 1) / 2) * 0.1 for i, d in enumerate(dimensions)}
     data["x"] = data["order"].astype(float) + data["dimension_label"].map(shift)
     pulses = _pulses(data)
-    x_axis, x_scale = _pulse_axis(pulses)
+    x_axis, x_scale = _pulse_axis(pulses, (), tr)
 
     values = pd.concat([data["gap"], data["low"], data["high"]]).abs()
     top = float(values.max()) if values.notna().any() else 1.0
     limit = min(max(math.ceil(top * 2) / 2 + 0.5, 1.0), SCALE_HIGH - SCALE_LOW)
     y_scale = alt.Scale(domain=[-limit, limit], nice=False, clamp=True)
     y_axis = alt.Axis(
-        title=f"Difference in mean ({group_a} − {group_b})",
+        title=tr.gettext("Difference in mean ({group_a} − {group_b})").format(
+            group_a=group_a, group_b=group_b
+        ),
         labelExpr="datum.value > 0 ? '+' + format(datum.value, '.1f') "
         ": format(datum.value, '.1f')",
         tickCount=8,
@@ -333,21 +379,21 @@ def gap_chart(
     dimension_scale = alt.Scale(domain=dimensions, range=_dimension_colours(dimensions))
     colour = alt.Color(
         "dimension_label:N",
-        title="Dimension",
+        title=tr.gettext("Dimension"),
         scale=dimension_scale,
         sort=dimensions,
         legend=alt.Legend(orient="bottom", direction="horizontal"),
     )
     tooltip = [
-        *tooltips("pulse", "dimension"),
+        *tooltips("pulse", "dimension", tr=tr),
         alt.Tooltip("gap:Q", title=f"{group_a} − {group_b}", format="+.2f"),
-        *tooltips("interval"),
+        *tooltips("interval", tr=tr),
         alt.Tooltip("n_a:Q", title=f"{group_a} (n)"),
         alt.Tooltip("n_b:Q", title=f"{group_b} (n)"),
     ]
     x = alt.X("x:Q", scale=x_scale, axis=x_axis)
     base = alt.Chart(data)
-    zero = pd.DataFrame({"y": [0.0], "text": ["No difference"]})
+    zero = pd.DataFrame({"y": [0.0], "text": [tr.gettext("No difference")]})
     layers = [
         alt.Chart(zero)
         .mark_rule(color=TEXT_COLOUR, strokeWidth=1.5)
@@ -384,7 +430,11 @@ def gap_chart(
 
 
 def agreement_chart(
-    df: pd.DataFrame, *, dimension_label: str | None = None, k: int | None = None
+    df: pd.DataFrame,
+    *,
+    dimension_label: str | None = None,
+    k: int | None = None,
+    language: str = "en",
 ) -> Any:
     """Within-group agreement r*wg(j) per pulse: are we on the same page?
 
@@ -401,35 +451,43 @@ def agreement_chart(
     A dashed horizontal rule marks the conventional 0.70 threshold, labelled
     "0.70: strong agreement".
     """
-    title = "Are we on the same page?"
+    tr = translations(language)
+    same_page = tr.gettext("{dimension}: are we on the same page?")
+    title = tr.gettext("Are we on the same page?")
     if dimension_label is not None:
-        title = f"{dimension_label}: are we on the same page?"
+        title = same_page.format(dimension=tr.gettext(dimension_label))
     subtitle = [
-        "Agreement within each group per pulse, r*wg(j): 1 = everyone answered "
-        "alike, 0 = no more alike than random answers.",
-        "Grey ticks: what random answering reaches (95%) with this many people.",
-        _hidden_note(k),
+        tr.gettext(
+            "Agreement within each group per pulse, r*wg(j): 1 = everyone answered "
+            "alike, 0 = no more alike than random answers."
+        ),
+        tr.gettext(
+            "Grey ticks: what random answering reaches (95%) with this many people."
+        ),
+        _hidden_note(k, tr),
     ]
     if _is_empty(df):
-        return _empty_chart(title, subtitle)
+        return _empty_chart(title, subtitle, tr)
     _require(df, AGREEMENT_COLUMNS, "agreement_chart")
     data = df.copy()
     if dimension_label is not None:
         data = data[data["dimension_label"].astype(str) == dimension_label]
         if data.empty:
-            return _empty_chart(title, subtitle)
-    data["dimension_label"] = data["dimension_label"].astype(str)
-    data["group"] = data["group"].astype(str)
+            return _empty_chart(title, subtitle, tr)
+    data["dimension_label"] = _dimension_words(data["dimension_label"], tr)
+    data["group"] = shown_groups(data["group"], tr)
     data["pulse_label"] = data["pulse_label"].astype(str)
     pulses = _pulses(data)
-    domain, colours = group_colours(data["group"])
+    domain, colours = group_colours(data["group"], tr.gettext(EVERYONE))
     return _by_dimension(
         data,
-        lambda part, **size: _agreement_panel(part, pulses, domain, colours, **size),
+        lambda part, **size: _agreement_panel(
+            part, pulses, domain, colours, tr=tr, **size
+        ),
         dimension_label,
         title,
         subtitle,
-        "{dimension}: are we on the same page?",
+        same_page,
     )
 
 
@@ -441,26 +499,27 @@ def _agreement_panel(
     *,
     title: str | None,
     width: int | str,
+    tr: Translator,
 ) -> alt.LayerChart:
-    x_axis, x_scale = _pulse_axis(pulses)
+    x_axis, x_scale = _pulse_axis(pulses, (), tr)
     y_scale = alt.Scale(domain=[0, 1], nice=False, clamp=True)
     y_axis = alt.Axis(
-        title="Agreement within group, r*wg(j)",
+        title=tr.gettext("Agreement within group, r*wg(j)"),
         values=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
         format=".1f",
     )
-    colour = _group_colour(domain, colours)
+    colour = _group_colour(domain, colours, tr=tr)
     tooltip = [
-        *tooltips("pulse", "dimension", "group"),
-        alt.Tooltip("rwg:Q", title="Agreement r*wg(j)", format=".2f"),
-        *tooltips("n"),
+        *tooltips("pulse", "dimension", "group", tr=tr),
+        alt.Tooltip("rwg:Q", title=tr.gettext("Agreement r*wg(j)"), format=".2f"),
+        *tooltips("n", tr=tr),
     ]
     if "rwg_skewed" in data:
         tooltip.insert(
             4,
             alt.Tooltip(
                 "rwg_skewed:Q",
-                title="Against lenient answering (stricter)",
+                title=tr.gettext("Against lenient answering (stricter)"),
                 format=".2f",
             ),
         )
@@ -468,11 +527,15 @@ def _agreement_panel(
         tooltip.insert(
             4,
             alt.Tooltip(
-                "random_band:Q", title="Random answering reaches", format=".2f"
+                "random_band:Q",
+                title=tr.gettext("Random answering reaches"),
+                format=".2f",
             ),
         )
     x = alt.X("order:Q", scale=x_scale, axis=x_axis)
-    threshold = pd.DataFrame({"y": [AGREEMENT_THRESHOLD], "text": [AGREEMENT_LABEL]})
+    threshold = pd.DataFrame(
+        {"y": [AGREEMENT_THRESHOLD], "text": [tr.gettext(AGREEMENT_LABEL)]}
+    )
     base = alt.Chart(data)
     layers = [
         alt.Chart(threshold)
