@@ -26,7 +26,8 @@ participant = st.Page(
 statement = st.Page(
     "screens/public/accessibility.py",
     title=words.STATEMENT_TITLE,
-    icon=":material/accessibility:",
+    # No page icon: the footer link would draw it on the participant pages too,
+    # with the 375 KB icon font (ui/page_frame.page_footer adds it elsewhere).
     url_path="accessibility",
 )
 facilitator = [
@@ -93,6 +94,6 @@ else:
     # container placed after the page's own.
     body, footer = st.container(), st.container(key=FOOTER_KEY)
     with footer:
-        page_footer(statement)
+        page_footer(statement, icon=not public)
     with body:
         page.run()

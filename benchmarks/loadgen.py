@@ -193,17 +193,24 @@ async def _participant(
         out.group, out.answers = sub.group, sub.answers
         out.phase = "submit"
         t1 = time.perf_counter()
+        in_fragment = bool(sub.fragment_id)
         async with asyncio.timeout(timeout):
             await client.rerun(
-                qs, [*token_states, *sub.states], client.page_script_hash
+                qs,
+                [*token_states, *sub.states],
+                client.page_script_hash,
+                fragment_id=sub.fragment_id,
+                keep_page=in_fragment,
             )
             # Our app: stop at the thank-you delta; the floor: at the run's end.
-            status = await client.until_finished(scenario.acknowledged)
+            status = await client.until_finished(
+                scenario.acknowledged, fragment=in_fragment
+            )
             if status is None:  # the thank-you arrived
                 out.submit_s = time.perf_counter() - t1
                 out.acknowledged, out.done = True, time.perf_counter()
                 out.phase = "finish"
-                await client.until_finished()
+                await client.until_finished(fragment=in_fragment)
             out.finish_s = time.perf_counter() - t1
         if client.page.errors:
             raise ParticipantError(f"after submit: {client.page.errors[0][:120]}")

@@ -2,9 +2,12 @@
 
     python -m benchmarks.record_browser [--out benchmarks/recorded/phone-join.json]
 
-Starts ``streamlit run app.py`` on a fresh database (the demo's open pulse),
-opens ``/?code=CODE`` in Debian's Chromium at phone size with an empty cache,
-waits for the answer form, and writes every HTTP request the page made, in
+Starts the served stack (``python serve.py``, one worker: what phones meet at
+an event, including its copy of Streamlit's files) on a fresh database (the
+demo's open pulse), opens ``/?code=CODE`` in Debian's Chromium at phone size
+with an empty cache, waits until the questions are drawn (Streamlit fetches the
+radio's script only when a radio is first drawn, so the Send button can appear
+before them), and writes every HTTP request the page made, in
 order (method, path with the code replaced by ``{code}``, resource type). The
 websocket is recorded as one entry, not replayed over HTTP. ``benchmarks.hall``
 replays this list for every simulated phone, so when Streamlit is upgraded (new
@@ -23,12 +26,13 @@ from urllib.parse import urlsplit
 
 import streamlit
 
-from benchmarks.servers import APP_SCRIPT, Server
+from benchmarks.servers import APP_SCRIPT, ServedServer
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "recorded" / "phone-join.json"
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
-FORM_READY = "Send my answers"
+# The form is ready when its questions are: the first answer box is drawn.
+FORM_READY = "[class*='st-key-answer-'] [data-testid='stRadioOption']"
 
 
 def record(out: Path) -> dict:
@@ -44,7 +48,7 @@ def record(out: Path) -> dict:
         code = open_demo_code(store)
         store.close()
         assert code, "the demo has no open pulse"
-        server = Server(APP_SCRIPT, db, Path(tmp) / "server.log")
+        server = ServedServer(APP_SCRIPT, db, Path(tmp) / "server.log", workers=1)
         server.start()
         try:
             requests = _browse(sync_playwright, server.port, code)
@@ -54,6 +58,7 @@ def record(out: Path) -> dict:
         "streamlit": streamlit.__version__,
         "recorded": time.strftime("%Y-%m-%d"),
         "browser": "Debian chromium, 390x844 phone, empty cache",
+        "server": "python serve.py --workers 1",
         "join_path": "/?code={code}",
         "requests": requests,
     }
@@ -95,7 +100,7 @@ def _browse(sync_playwright, port: int, code: str) -> list[dict]:
             page = context.new_page()
             page.on("request", on_request)
             page.goto(f"http://127.0.0.1:{port}/?code={code}")
-            page.get_by_text(FORM_READY).wait_for(timeout=60_000)
+            page.locator(FORM_READY).first.wait_for(timeout=60_000)
             page.wait_for_timeout(2000)  # late chunks (fonts, icons) after the form
         finally:
             browser.close()

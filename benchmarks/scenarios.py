@@ -32,6 +32,9 @@ class Submission:
     states: list[WidgetState]
     group: str | None = None  # the radio option sent
     answers: int = 0  # how many items were answered
+    # The fragment the submit button sits in ("" if none): as the browser, the
+    # submit reruns only that fragment.
+    fragment_id: str = ""
 
 
 class PulseScenario:
@@ -90,7 +93,7 @@ class PulseScenario:
             group = rng.choice(radios[0].options)
             states.append(_state(radios[0].id, string_value=group))
         states.append(_state(submit[0].id, trigger_value=True))
-        return Submission(states, group, len(items))
+        return Submission(states, group, len(items), submit[0].fragment_id)
 
     @staticmethod
     def acknowledged(page: Page) -> bool:

@@ -7,12 +7,23 @@ phone; instead every compressible file gets ``.br`` and ``.gz`` siblings, made
 once and kept in a folder named after the Streamlit version, which Caddy's
 ``file_server { precompressed br gzip }`` serves by the phone's
 ``Accept-Encoding``. A new Streamlit version gets a new folder.
+
+One change is made to the copy: Streamlit's start-up code asks the browser to
+load its Material Symbols icon font at once (``document.fonts.load``), whether
+or not the page shows an icon. That is 375 KB for every fresh phone, and the
+participant pages draw no icon. In the copy the request is removed, so the
+browser fetches the font only when a page draws an icon (the facilitator
+pages; the font is ``font-display: block``, so an icon's name never shows as
+text while it loads). If a Streamlit upgrade changes that code, nothing is
+changed and the font is preloaded as before (``ICON_FONT_PRELOAD`` no longer
+matches; a test says so).
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +37,31 @@ COMPRESSIBLE = {".js", ".mjs", ".css", ".html", ".json", ".svg", ".map", ".txt",
 # quality 20x faster and ~10% larger.
 BEST_QUALITY_MAX_BYTES = 1_000_000
 _MARKER = ".complete"
+# Bumped when what is done to the copy changes, so older copies are rebuilt.
+COPY_REVISION = "2"
+ICON_FONT_PRELOAD = re.compile(
+    r'document\.fonts\.load\(`1em "\$\{[\w$]+\.materialIcons\}"`\)'
+)
+
+
+def without_icon_font_preload(script: str) -> tuple[str, int]:
+    """``script`` with Streamlit's eager icon-font load replaced by a resolved
+    promise (its callers only attach a ``.catch``); and how many were replaced."""
+    return ICON_FONT_PRELOAD.subn("Promise.resolve()", script)
+
+
+def _drop_icon_font_preload(tree: Path) -> int:
+    """Apply ``without_icon_font_preload`` to the copy's bundles; how many changed."""
+    changed = 0
+    for path in (tree / "static" / "js").glob("*.js"):
+        text = path.read_text(encoding="utf-8")
+        if "materialIcons" not in text:
+            continue
+        patched, count = without_icon_font_preload(text)
+        if count:
+            path.write_text(patched, encoding="utf-8")
+            changed += 1
+    return changed
 
 
 def streamlit_static_dir() -> Path:
@@ -70,7 +106,9 @@ def precompressed_static(
     place, so a half-built copy is never served and concurrent starts agree.
     """
     source = source or streamlit_static_dir()
-    root = (cache_root or default_cache_root()) / f"streamlit-{streamlit_version()}"
+    root = (cache_root or default_cache_root()) / (
+        f"streamlit-{streamlit_version()}-r{COPY_REVISION}"
+    )
     if (root / _MARKER).exists():
         return root
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +116,7 @@ def precompressed_static(
     try:
         tree = building / "static"
         shutil.copytree(source, tree)
+        _drop_icon_font_preload(tree)
         files = [
             str(p) for p in tree.rglob("*") if p.is_file() and p.suffix in COMPRESSIBLE
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import html
 import io
 import re
 import string
@@ -292,6 +293,7 @@ def shown(at: AppTest) -> str:
     parts += [w.label for w in at.radio] + [b.label for b in at.button]
     parts += [str(o) for w in at.radio for o in w.options]
     parts += [e.label for e in at.expander] + [t.label for t in at.text_area]
+    parts += [_html_text(h.proto.body) for h in at.get("html")]
     # As read: Markdown escapes of typed text (ui.plain) undone.
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", "\n".join(str(p) for p in parts))
 
@@ -505,6 +507,13 @@ def test_join_link_carries_the_chosen_language() -> None:
 _TEXT_ATTRS = ("value", "label", "placeholder", "help", "options")
 
 
+def _html_text(body: str) -> str:
+    """The words of our own HTML (the privacy note, the language link), not
+    its styles or scripts."""
+    body = re.sub(r"<(style|script)\b.*?</\1>", "", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body)).strip()
+
+
 def _texts(at: AppTest) -> list[tuple[str, str]]:
     """Every text a participant reads, in page order, as (element kind, text)."""
     found: list[tuple[str, str]] = []
@@ -516,6 +525,8 @@ def _texts(at: AppTest) -> list[tuple[str, str]]:
                 kind = type(child).__name__
                 if kind == "Expander":
                     found.append((kind, str(child.label)))
+                elif kind == "Html" and _html_text(child.proto.body):
+                    found.append((kind, _html_text(child.proto.body)))
                 elif kind not in ("Html", "UnknownElement", "Block", "SpecialBlock"):
                     for attr in _TEXT_ATTRS:
                         value = getattr(child, attr, None)

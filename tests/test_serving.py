@@ -89,3 +89,35 @@ def test_precompressed_copy_has_br_and_gz_siblings(tmp_path: Path) -> None:
     js.write_bytes(b"changed")
     assert static.precompressed_static(tmp_path / "cache", source) == root
     assert js.read_bytes() == b"changed"
+
+
+def test_the_served_copy_does_not_preload_the_icon_font(tmp_path: Path) -> None:
+    """Streamlit's start-up asks for its 375 KB icon font whether or not a page
+    shows an icon; in the served copy that request is gone, and only it."""
+    eager = (
+        'var a=1;function OA(){document.fonts.load(`1em "${Ve.materialIcons}"`)'
+        ".catch(e=>{DA.warn(`Failed`,e)})}OA();"
+    )
+    source = tmp_path / "static"
+    (source / "static" / "js").mkdir(parents=True)
+    (source / "static" / "js" / "index.abc.js").write_text(eager)
+    (source / "static" / "js" / "other.abc.js").write_text("const materialIcons=1;")
+    root = static.precompressed_static(tmp_path / "cache", source, workers=1)
+    served = (root / "static" / "js" / "index.abc.js").read_text()
+    assert served == eager.replace(
+        'document.fonts.load(`1em "${Ve.materialIcons}"`)', "Promise.resolve()"
+    )
+    assert (root / "static" / "js" / "other.abc.js").read_text() == (
+        "const materialIcons=1;"
+    )
+
+
+def test_the_installed_streamlit_still_has_the_eager_icon_font_load() -> None:
+    """If an upgrade changes Streamlit's preload code, the served copy would
+    silently fetch the icon font again on every phone: say so here."""
+    bundles = (static.streamlit_static_dir() / "static" / "js").glob("index.*.js")
+    found = sum(
+        static.without_icon_font_preload(path.read_text(encoding="utf-8"))[1]
+        for path in bundles
+    )
+    assert found == 1

@@ -29,4 +29,11 @@ def _learn_device_token(store: Store, pulse_id: int) -> None:
 def known_device_token(store: Store, pulse_id: int) -> str | None:
     """This browser's token once reported (None before, or without JavaScript)."""
     _learn_device_token(store, pulse_id)
+    return reported_device_token()
+
+
+def reported_device_token() -> str | None:
+    """The token as last learnt, without drawing anything: for code that runs
+    in another fragment (the answer form's Send), where the token's own
+    fragment does not run."""
     return st.session_state.get(_KNOWN)

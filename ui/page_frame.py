@@ -68,9 +68,14 @@ def apply_page_style() -> None:
     st.html(_COMPACT)
 
 
-def page_footer(statement: st.Page) -> None:
+def page_footer(statement: st.Page, *, icon: bool = True) -> None:
     """The accessibility statement link, on every page (call it inside the
-    container keyed ``FOOTER_KEY``: its rule above is CSS, not a divider)."""
+    container keyed ``FOOTER_KEY``: its rule above is CSS, not a divider).
+
+    ``icon=False`` on the participant pages: the icon is drawn with Streamlit's
+    375 KB icon font, which a phone would otherwise download for it alone."""
     st.page_link(
-        statement, label=_("Accessibility statement"), icon=":material/accessibility:"
+        statement,
+        label=_("Accessibility statement"),
+        icon=":material/accessibility:" if icon else None,
     )

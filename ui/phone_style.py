@@ -84,6 +84,17 @@ _CSS = f"""
 {_SCALE} [role='radiogroup']:not(:has(input:checked)) > div:nth-child(8) {{
   display: none;
 }}
+/* "Who can see your answers?" (ui/details_note.py): a native <details>,
+   framed like Streamlit's expander, its summary a thumb-sized target. */
+.tp-details {{
+  border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
+  border-radius: 0.5rem;
+}}
+.tp-details > summary {{
+  min-height: 2.75rem; padding: 0.6rem 1rem; box-sizing: border-box;
+  cursor: pointer;
+}}
+.tp-details > ul {{ margin: 0 1rem 1rem; }}
 /* The language link (ui/i18n.language_switch): top right, thumb-sized. */
 .tp-language {{ text-align: right; margin: -0.5rem 0 -1rem; }}
 .tp-language a {{

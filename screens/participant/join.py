@@ -3,11 +3,13 @@
 import streamlit as st
 
 from storage import closing, programmes, responses, tickets
+from storage.programmes import PulseInfo
 from survey import answers, codes
 from survey.i18n import N_
 from survey.instrument import PRIVACY_POINTS, PRIVACY_TITLE
 from ui.answer_form import answer_form, code_box_attributes, kept_answers
-from ui.device import known_device_token
+from ui.details_note import details_note
+from ui.device import known_device_token, reported_device_token
 from ui.i18n import _, language_switch
 from ui.join_guard import code_missed, code_wait
 from ui.phone_style import apply_phone_style
@@ -83,8 +85,51 @@ def ask_for_ticket(pulse_id: int) -> str | None:
 
 def who_can_see_what(k: int) -> None:
     """Before the first question: what is stored, who sees what, what never is."""
-    with st.expander(_(PRIVACY_TITLE)):
-        st.markdown("\n".join(f"- {_(point).format(k=k)}" for point in PRIVACY_POINTS))
+    details_note(_(PRIVACY_TITLE), [_(point).format(k=k) for point in PRIVACY_POINTS])
+
+
+@st.fragment
+def answer_and_send(pulse: PulseInfo, ticket: str | None) -> None:
+    """The form, and what Send does with it.
+
+    A fragment, so pressing Send reruns only this part: the heading, the
+    privacy note and the footer stay as drawn instead of being run and sent
+    again for every phone (the submit run is most of a phone's server time).
+    The pulse's state is read again by ``submit_response``; the device token is
+    the one its own fragment learnt."""
+    if pulse.status == "closing":
+        closing.finish_due(store)  # a Send after the grace period closes it
+    questions = programmes.pulse_questions(store, pulse.id)
+    groups = programmes.programme_groups(store, pulse.programme_id)
+    form_slot = st.empty()
+    with form_slot.container():
+        filled = answer_form(pulse, questions, groups)
+    form_shown.add(pulse.id)
+    if filled is None and pulse.status not in ("open", "closing"):
+        form_slot.info(_(answers.not_open_message(pulse.status)))
+    if filled is None:
+        return
+    try:
+        responses.submit_response(
+            store,
+            pulse.id,
+            filled.answers,
+            group_id=filled.group_id,
+            comment=filled.comment,
+            device_token=reported_device_token(),
+            ticket=ticket,
+        )
+    except answers.PulseNotOpen:
+        refused[pulse.id] = kept = filled.described(questions, groups)
+        form_slot.empty()
+        with form_slot.container():
+            kept_answers(kept)
+    except answers.SubmissionRejected as rejected:
+        st.error(plain(rejected.translated(_)))
+    else:
+        # Replace the form in this same run: no second run per submit.
+        answered.add(pulse.id)
+        form_slot.success(_(THANK_YOU))
 
 
 language_switch()
@@ -132,37 +177,8 @@ else:
     elif needs_ticket and ticket is None:
         pass  # the ticket form above is all there is to do
     else:
-        questions = programmes.pulse_questions(store, pulse.id)
-        groups = programmes.programme_groups(store, pulse.programme_id)
         who_can_see_what(pulse.k)
-        form_slot = st.empty()
-        with form_slot.container():
-            filled = answer_form(pulse, questions, groups)
-        form_shown.add(pulse.id)
-        if filled is None and pulse.status not in ("open", "closing"):
-            form_slot.info(_(answers.not_open_message(pulse.status)))
-        if filled is not None:
-            try:
-                responses.submit_response(
-                    store,
-                    pulse.id,
-                    filled.answers,
-                    group_id=filled.group_id,
-                    comment=filled.comment,
-                    device_token=token,
-                    ticket=ticket,
-                )
-            except answers.PulseNotOpen:
-                refused[pulse.id] = kept = filled.described(questions, groups)
-                form_slot.empty()
-                with form_slot.container():
-                    kept_answers(kept)
-            except answers.SubmissionRejected as rejected:
-                st.error(plain(rejected.translated(_)))
-            else:
-                # Replace the form in this same run: no second run per submit.
-                answered.add(pulse.id)
-                form_slot.success(_(THANK_YOU))
+        answer_and_send(pulse, ticket)
     st.caption(
         _(
             "Anonymous: no name or login is stored. Results are shown only for "

@@ -83,13 +83,17 @@ def test_welsh_join_link_answer_and_thank_you(running: App, browser: Any) -> Non
     settled(page)
     screenshot(page, "welsh-1-form")
 
+    # A native <details> (ui/details_note.py): a tap opens it, and so does
+    # the keyboard (Enter on its summary), with no icon font.
+    note = page.locator("details.tp-details")
     page.get_by_text("Pwy all weld eich atebion?").tap()
     page.get_by_text("Byth yn cael eu cadw:").wait_for()
-    page.wait_for_function(  # the expander's opening animation has finished
-        "document.querySelector(\"[data-testid='stExpander']\")"
-        ".getAnimations({subtree: true}).length === 0",
-        timeout=WAIT_MS,
-    )
+    assert note.evaluate("d => d.open")
+    note.locator("summary").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Byth yn cael eu cadw:").wait_for(state="hidden")
+    page.keyboard.press("Enter")
+    page.get_by_text("Byth yn cael eu cadw:").wait_for()
     screenshot(page, "welsh-2-who-can-see-what")
 
     page.get_by_text("Yn well gennyf beidio â dweud", exact=True).tap()
