@@ -6,19 +6,22 @@ only request is the submit.
 Each item is an ``st.radio``: Streamlit draws it as a native radio group
 (react-aria), so a screen reader hears one group named by the statement
 (``aria-label`` is the label string as given, so the label carries no
-Markdown of ours), arrow keys move the selection, and a second tap never
-clears it. Each option's label is its number followed by its meaning in a
-``:small[]`` span: ui/phone_style.py shows the meaning only under the two end
-points (the "Strongly disagree" / "Strongly agree" anchors, real text in
-reading order) and keeps the others for screen readers, so every option is
-heard as e.g. "5, Somewhat agree". A last "Skip" option, shown once an answer
-is chosen, takes the answer back.
+Markdown of ours; where the typed text had to be escaped for the visible
+label, ``exact_group_names`` names the group with the text as typed), arrow
+keys move the selection, and a second tap never clears it. Each option's
+label is its number followed by its meaning in a ``:small[]`` span:
+ui/phone_style.py shows the meaning only under the two end points (the
+"Strongly disagree" / "Strongly agree" anchors, real text in reading order)
+and keeps the others for screen readers, so every option is heard as e.g.
+"5, Somewhat agree". A last "Skip" option, shown once an answer is chosen,
+takes the answer back.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -28,7 +31,7 @@ from survey.i18n import N_, text_in
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LABELS, SCALE_LOW
 from survey.words import PREFER_NOT_TO_SAY
 from ui.i18n import _, current_language
-from ui.plain import plain
+from ui.plain import plain, unlinked
 
 SCALE = list(range(SCALE_LOW, SCALE_HIGH + 1))
 SKIP = "skip"
@@ -143,15 +146,19 @@ def answer_form(
         # Labels in this session's language, looked up (not translated) when
         # Streamlit formats a value: that may happen outside the script run.
         labels = {option: option_label(option) for option in OPTIONS}
+        escaped: dict[str, str] = {}
         for number, question in enumerate(questions, start=1):
+            text = text_in(language, question.text, question.text_cy)
+            key = f"answer-{pulse.id}-{question.id}"
+            label = question_label(number, text)
+            if label != spoken_name(number, text):
+                escaped[key] = spoken_name(number, text)
             value = st.radio(
-                question_label(
-                    number, text_in(language, question.text, question.text_cy)
-                ),
+                label,
                 OPTIONS,
                 index=None,
                 format_func=labels.__getitem__,
-                key=f"answer-{pulse.id}-{question.id}",
+                key=key,
                 horizontal=True,
             )
             if value in SCALE:
@@ -169,6 +176,7 @@ def answer_form(
         sent = st.form_submit_button(
             _("Send my answers"), type="primary", width="stretch"
         )
+    exact_group_names(escaped)
     if not sent:
         return None
     return FilledForm(answers, group_id, comment or None)
@@ -180,18 +188,77 @@ _MARKDOWN_ACTIVE = re.compile(r"[\\`*_{}\[\]()#+!<>|~$:&=^@]|--|\.\.\.|www\.")
 
 
 def question_label(number: int, text: str) -> str:
-    """The item's label, which is also its radio group's accessible name
-    (Streamlit passes the label string as ``aria-label``, unrendered).
+    """The item's visible label (Streamlit renders it as Markdown, and also
+    passes the string unrendered as the radio group's ``aria-label``).
 
-    A question written as plain sentences is used as typed, so a screen reader
-    hears exactly it. One holding anything Markdown could read as syntax is
-    escaped with ``plain()`` (typed text is never markup, DESIGN.md promise 6);
-    its name then carries the backslashes, which screen readers skip at their
-    default punctuation level.
+    A question written as plain sentences is used as typed, so the label and
+    the accessible name are both exactly it. One holding anything Markdown
+    could read as syntax is escaped with ``plain()`` and kept from becoming a
+    link (``unlinked``; typed text is never markup, DESIGN.md promise 6): it
+    is seen as typed, and
+    ``exact_group_names`` gives its group the name ``spoken_name`` instead of
+    the escaped string.
     """
     flat = " ".join(text.split())
-    shown = plain(flat) if _MARKDOWN_ACTIVE.search(flat) else flat
+    shown = unlinked(plain(flat)) if _MARKDOWN_ACTIVE.search(flat) else flat
     return f"{number}. {shown}"
+
+
+def spoken_name(number: int, text: str) -> str:
+    """The radio group's accessible name: the number and the question exactly
+    as typed (white space runs read as one space, as browsers do)."""
+    return f"{number}. {' '.join(text.split())}"
+
+
+_GROUP_NAMES_SCRIPT = """
+<style>.stElementContainer:has(.tp-group-names){display:none !important;}</style>
+<span class="tp-group-names"></span>
+<script>
+(() => {
+  const names = %(names)s;
+  const apply = () => {
+    for (const [key, name] of Object.entries(names)) {
+      const group = document.querySelector(`.st-key-${key} [role=radiogroup]`);
+      if (group && group.getAttribute("aria-label") !== name) {
+        group.setAttribute("aria-label", name);
+      }
+    }
+  };
+  apply();
+  if (window.tpGroupNames) window.tpGroupNames.disconnect();
+  window.tpGroupNames = new MutationObserver(apply);
+  window.tpGroupNames.observe(document.body, {
+    childList: true, subtree: true, attributes: true,
+    attributeFilter: ["aria-label"],
+  });
+})();
+</script>
+"""
+
+
+def exact_group_names(names: Mapping[str, str]) -> None:
+    """Name each radio group (by widget key) with its question as typed.
+
+    Streamlit sets a radio group's ``aria-label`` to the label string, which
+    for a question with Markdown characters is the escaped text ("Can I say
+    \\*no\\*?"). This sets it to the typed text once the group is drawn,
+    and again if a re-render puts the escaped one back. The text goes in as
+    JSON data inside the script (``<``, ``>`` and ``&`` as \\u escapes, so it
+    cannot end the script or become markup); it is only ever an attribute
+    value. Nothing is emitted when no question needed escaping.
+    """
+    if not names:
+        return
+    for key in names:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            raise ValueError("Widget keys here are letters, digits, - and _.")
+    data = (
+        json.dumps(dict(names), ensure_ascii=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    st.html(_GROUP_NAMES_SCRIPT % {"names": data}, unsafe_allow_javascript=True)
 
 
 def option_label(option: int | str) -> str:

@@ -106,8 +106,12 @@ _CSS = f"""
   {_SCALE} [role='radiogroup'] {{ padding-bottom: 6rem; }}
 }}
 @media (max-width: 640px) {{
-  /* Group choices a thumb can hit. */
-  {_GROUP} [data-testid='stRadioOption'] {{ min-height: 2.75rem; align-items: center; }}
+  /* Group choices a thumb can hit: the whole option (circle and name) is
+     the target, at least 44x44 however short the group's name. */
+  {_GROUP} [data-testid='stRadioOption'] {{
+    min-height: 2.75rem; min-width: 2.75rem; align-items: center;
+    box-sizing: border-box;
+  }}
   [data-testid='stMainBlockContainer'] {{ padding-top: 1.5rem; }}
 }}
 </style>

@@ -25,3 +25,20 @@ def plain(text: object) -> str:
     line breaks flattened to spaces (labels and titles are one line)."""
     flat = " ".join(str(text).split())
     return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+# GFM turns bare web addresses and e-mail addresses into links after escapes
+# are resolved, so escaping cannot stop it; a WORD JOINER (U+2060, invisible,
+# never a line break) between "https" / "www" / "name" and what follows can.
+_AUTOLINK = re.compile(r"(?i)\b(https?|www)(?=\\[:.])|(?=\\@)")
+WORD_JOINER = "\u2060"
+
+
+def unlinked(escaped: str) -> str:
+    """``plain()`` output that GFM cannot turn into a link either: a word
+    joiner after "http(s)" and "www" and before "@" (seen as nothing).
+
+    For text no screen reader reads from the page (a label Streamlit marks
+    ``aria-hidden`` and names separately), so the joiner is never heard.
+    """
+    return _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, escaped)
