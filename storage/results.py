@@ -6,7 +6,9 @@ responses only. ``release`` asks ``survey.disclosure.release_batch`` which
 pending responses may join, marks them released and adds them to the released
 sums (``score_sums``, ``item_stats``) in the same transaction. A release adds,
 for each shown group and for everyone else, nobody or at least k people, and
-for every item and dimension nobody or at least k answers; so no two figures
+for every item and dimension nobody or at least k answers (and nobody or at
+least k who answered all of a dimension's items, the people reliability is
+computed over); so no two figures
 anyone can see at any two moments differ by fewer than k people.
 
 Releases happen when the live room looks and there are at least k pending

@@ -4,7 +4,8 @@ programme closes; per-pulse aggregates stay so trends keep working.
 A programme keeps everything while ``retention_days`` is NULL ("keep") or it
 has no ``closed_on`` date. From ``closed_on + retention_days`` on, the purge
 deletes everything that describes one person — ``answers``, ``comments``,
-per-person ``scores`` — and any released sum about fewer than k people. The
+per-person ``scores``, ``tickets``, the group of each response not shown by
+group — and merges any released sum about fewer than k people. The
 released sums that stay (each about k or more) keep means, intervals,
 agreement and reliability working; comparisons that need each person's score
 (Mann–Whitney, Cliff's δ) are no longer possible for purged pulses. The store
@@ -230,19 +231,33 @@ def _counts(db: Database, programme_id: int) -> tuple[int, int]:
 
 
 def _purge(db: Database, programme_id: int) -> tuple[int, int]:
-    """Delete what describes one person: item answers, comments and per-person
-    dimension scores. Released sums split finer than a figure (by items
-    answered, by complete or not) are merged wherever a part covers fewer than
-    k people: deleting such a part would move the figures and let before minus
-    after single those people out, while merging keeps every figure as it was.
-    Reliability of a merged pulse is then "too few"; means, intervals and
-    agreement stay."""
+    """Delete what describes one person: item answers, comments, per-person
+    dimension scores, used tickets, and the group of any response a view does
+    not show by group (held out, or in a group the pulse hides). Released sums
+    split finer than a figure (by items answered, by complete or not) are
+    merged wherever a part covers fewer than k people: deleting such a part
+    would move the figures and let before minus after single those people
+    out, while merging keeps every figure as it was. Reliability of a merged
+    pulse is then "too few"; means, intervals and agreement stay."""
     where = f"pulse_id IN ({_PROGRAMME_PULSES})"
     answers = db.execute(f"DELETE FROM answers WHERE {where}", [programme_id]).rowcount
     comments = db.execute(
         f"DELETE FROM comments WHERE {where}", [programme_id]
     ).rowcount
     db.execute(f"DELETE FROM scores WHERE {where}", [programme_id])
+    # A response row stays only to be counted. Its group is kept only where
+    # every view shows it (released, in a group the pulse shows: at least k
+    # of them); otherwise the row would say that the one person of a hidden
+    # group answered, or which group the latecomer held out at Close is in.
+    db.execute(
+        "UPDATE responses SET group_id = NULL WHERE group_id IS NOT NULL "
+        f"AND {where} AND (released = 0 OR group_id NOT IN (SELECT value FROM "
+        "json_each((SELECT visible FROM disclosures d "
+        "WHERE d.pulse_id = responses.pulse_id))))",
+        [programme_id],
+    )
+    # Used tickets say whose card answered to whoever knows who got which card.
+    db.execute(f"DELETE FROM tickets WHERE {where}", [programme_id])
     k = db.execute("SELECT k FROM programmes WHERE id = ?", [programme_id]).fetchone()[
         0
     ]

@@ -83,7 +83,8 @@ def release_batch(
     Every figure is computed over released responses only. A release adds, per
     bucket (each shown group, and the remainder), either nothing or at least
     ``k`` responses — and within the bucket, for every item and every
-    dimension, either nobody or at least ``k`` who answered it. So any figure
+    dimension, either nobody or at least ``k`` who answered it, and nobody or
+    at least ``k`` who answered all of a dimension's items. So any figure
     (overall or per shown group, per dimension or item) moves by 0 or at least
     ``k`` responses, however views and moments are combined. Responses that
     cannot yet be released stay pending (counted, not shown).
@@ -109,30 +110,32 @@ def _safe_subset(
     members: list[Pending], k: int, dimension_of: Mapping[int, str]
 ) -> list[Pending]:
     """The largest set found (greedily) in which every item and dimension is
-    answered by nobody or by at least ``k``; empty if fewer than ``k`` remain.
+    answered by nobody or by at least ``k``, and every dimension's items are
+    *all* answered by nobody or at least ``k`` (reliability is computed over
+    those complete respondents alone); empty if fewer than ``k`` remain.
 
-    Members who answered a rarely answered item are held back first, so one
-    person who skipped most questions cannot stall everyone else.
+    Members who answered a rarely answered item (or rarely answered all of a
+    dimension) are held back first, so one person who skipped most questions
+    cannot stall everyone else.
     """
+    asked: dict[str, set[int]] = defaultdict(set)
+    for item, dimension in dimension_of.items():
+        asked[dimension].add(item)
+
+    def marks(p: Pending) -> set[tuple[str, object]]:
+        dimensions = {dimension_of.get(i, "") for i in p.items}
+        return (
+            {("item", i) for i in p.items}
+            | {("dim", d) for d in dimensions}
+            | {("all", d) for d in dimensions if asked.get(d, {None}) <= p.items}
+        )
+
     kept = sorted(members, key=lambda p: p.id)
     while len(kept) >= k:
-        counts = Counter()
-        for p in kept:
-            counts.update(("item", i) for i in p.items)
-            counts.update(
-                ("dim", d) for d in {dimension_of.get(i, "") for i in p.items}
-            )
+        counts = Counter(mark for p in kept for mark in marks(p))
         short = sorted((c, key) for key, c in counts.items() if 0 < c < k)
         if not short:
             return kept
-        _, (kind, value) = short[0]
-        kept = [
-            p
-            for p in kept
-            if not (
-                value in p.items
-                if kind == "item"
-                else value in {dimension_of.get(i, "") for i in p.items}
-            )
-        ]
+        _, mark = short[0]
+        kept = [p for p in kept if mark not in marks(p)]
     return []

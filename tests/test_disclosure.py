@@ -102,7 +102,9 @@ def released_sets(
 
 def quantities(released: list[Pending], visible: frozenset[int]) -> dict:
     """Every set of responses a figure can be about: overall and per shown
-    group, per item and per dimension, plus the whole set and the remainder."""
+    group, per item and per dimension, plus the whole set and the remainder,
+    and per dimension those who answered all its items (reliability is
+    computed over them alone)."""
     sets: dict[tuple, set[str]] = {}
     for who in [None, *sorted(visible), "rest"]:
         members = [
@@ -118,6 +120,9 @@ def quantities(released: list[Pending], visible: frozenset[int]) -> dict:
             sets.setdefault((who, dim), set()).update(
                 p.id for p in members if item in p.items
             )
+        for dim in set(DIMENSION_OF.values()):
+            asked = {i for i, d in DIMENSION_OF.items() if d == dim}
+            sets[(who, "complete", dim)] = {p.id for p in members if asked <= p.items}
     return sets
 
 
@@ -157,3 +162,20 @@ def test_one_person_who_skipped_does_not_stall_the_rest() -> None:
     skipper = Pending("skip", None, frozenset({4}))
     batch = release_batch([*people, skipper], None, 5, DIMENSION_OF)
     assert batch is not None and "skip" not in batch.ids and len(batch.ids) == 5
+
+
+def test_a_release_never_adds_one_complete_respondent() -> None:
+    """Reliability is computed over those who answered every item of a
+    dimension. Three answered one safety item each way and one answered both:
+    every item and the dimension have k = 3, but releasing all four would move
+    the complete respondents (and alpha) by one person (round 3)."""
+    people = [
+        Pending("a", None, frozenset({1, 3, 4})),
+        Pending("b", None, frozenset({1, 3, 4})),
+        Pending("c", None, frozenset({2, 3, 4})),
+        Pending("d", None, frozenset({2, 3, 4})),
+        Pending("both", None, frozenset({1, 2, 3, 4})),
+    ]
+    batch = release_batch(people, None, 3, DIMENSION_OF)
+    complete = [p for p in people if batch and p.id in batch.ids and {1, 2} <= p.items]
+    assert len(complete) in (0,) or len(complete) >= 3

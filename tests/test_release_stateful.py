@@ -4,10 +4,13 @@ pages call (a hypothesis state machine).
 Answers arrive (in any group or none, skipping items, with or without a
 device token) in two pulses while the facilitator reveals, closes, reopens,
 raises k, renames groups, deletes answers and purges. After every step the
-test collects every figure every view would show — live room, final results,
-Trends, the CSV export, the Questions page counts — and checks: no figure is
-about fewer than k; and any two figures of the same quantity, ever, are about
-the same responses (same n, same mean) or differ by at least k responses.
+test collects every figure every view would show — live room (figures,
+distributions, counts by group), final results, Trends (figures and
+reliability), the CSV export (figures and respondents in answers.csv), the
+Questions page counts — and checks: no figure is about fewer than k; and any
+two figures of the same quantity, ever, are about the same responses (same n,
+same mean) or differ by at least k responses. Pulses also close through the
+grace period (``storage.closing``), and can be kept open again during it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from storage import aggregates, export, programmes, responses, results, retention
+from storage import (
+    aggregates,
+    closing,
+    export,
+    programmes,
+    responses,
+    results,
+    retention,
+)
 from storage.db import open_store
 from survey.answers import SubmissionRejected
 from survey.words import EVERYONE
@@ -93,6 +104,18 @@ class ReleaseModel(RuleBasedStateMachine):
     def close(self, pulse) -> None:
         programmes.close_pulse(self.store, self.pulses[pulse])
 
+    @rule(pulse=st.integers(0, 1), keep_open=st.booleans())
+    def close_with_grace(self, pulse, keep_open) -> None:
+        """Close pressed: a grace period, then closed by whoever looks next
+        (or kept open again before it ends)."""
+        pulse_id = self.pulses[pulse]
+        with contextlib.suppress(ValueError):  # not open
+            deadline = closing.begin_closing(self.store, pulse_id, 30, now=lambda: 0)
+            if keep_open:
+                closing.keep_open(self.store, pulse_id)
+            else:
+                closing.finish_due(self.store, now=lambda: deadline)
+
     @rule(pulse=st.integers(0, 1))
     def reopen(self, pulse) -> None:
         programmes.open_pulse(self.store, self.pulses[pulse])
@@ -113,7 +136,13 @@ class ReleaseModel(RuleBasedStateMachine):
     @rule(pulse=st.integers(0, 1))
     def delete_answers(self, pulse) -> None:
         responses.delete_pulse_responses(self.store, self.pulses[pulse])
-        self.seen = {key: v for key, v in self.seen.items() if key[1] != pulse}
+        # Figures pooled over both pulses (reliability, Questions counts) start
+        # again too: the deleted part is gone, not moved.
+        self.seen = {
+            key: v
+            for key, v in self.seen.items()
+            if key[1] != pulse and key[0] not in ("rel", "question")
+        }
 
     @precondition(lambda self: not self.purged)
     @rule()
@@ -122,6 +151,14 @@ class ReleaseModel(RuleBasedStateMachine):
         retention.set_retention(self.store, self.programme, 0)
         retention.apply_retention(self.store)
         self.purged = True
+        # Item answers and per-person scores are gone: distributions, answers.csv
+        # and reliability now describe only answers that come after (if a pulse
+        # is reopened), a set disjoint from what they described before.
+        self.seen = {
+            key: v
+            for key, v in self.seen.items()
+            if key[0] not in ("dist", "csv", "rel")
+        }
 
     # --- every figure every view shows ---------------------------------------
 
@@ -134,13 +171,14 @@ class ReleaseModel(RuleBasedStateMachine):
             if g.name == name
         )
 
-    def _observe(self, key: tuple, n: int, mean: float) -> None:
-        assert n >= self.k, (key, n, self.k)
+    def _observe(self, key: tuple, n: int, mean: float, *, floor: bool = True) -> None:
+        if floor:
+            assert n >= self.k, (key, n, self.k)
         before = self.seen.get(key)
         if before is not None:
             moved = abs(n - before[0])
             assert moved == 0 or moved >= K0, (key, before, n)
-            if moved == 0:
+            if moved == 0 and not (math.isnan(mean) and math.isnan(before[1])):
                 assert math.isclose(mean, before[1], abs_tol=1e-9), (key, before, mean)
         self.seen[key] = (n, mean)
 
@@ -151,20 +189,51 @@ class ReleaseModel(RuleBasedStateMachine):
             for f in room.released.figures:
                 key = ("fig", index, f.dimension, self._group_key(f.group))
                 self._observe(key, f.n, f.mean)
+            answers_by_dimension: dict[str, int] = {}
+            for level in room.released.distribution:
+                assert level.n >= self.k
+                answers_by_dimension[level.dimension] = (
+                    answers_by_dimension.get(level.dimension, 0) + level.count
+                )
+            for dimension, count in answers_by_dimension.items():
+                self._observe(("dist", index, dimension), count, 0.0)
+            for name, count in room.counts.group_counts.items():
+                key = ("room", index, self._group_key(name))
+                self._observe(key, count, 0.0, floor=False)
         trends = aggregates.trends(self.store, self.programme)
         for row in trends.figures.itertuples():
             index = self.pulses.index(row.pulse_id)
             key = ("fig", index, row.dimension, self._group_key(row.group))
             self._observe(key, int(row.n), float(row.mean))
-        for row in export.export_programme(self.store, self.programme).aggregates:
+        made = export.export_programme(self.store, self.programme)
+        for row in made.aggregates:
             index = self.pulses.index(int(row["pulse_id"]))
             key = ("fig", index, row["dimension"], self._group_key(row["group"]))
             assert int(row["n"]) >= self.k
             assert self.seen[key][0] == int(row["n"])
+        for dimension, within in trends.reliability.items():
+            # Complete respondents over the pulses that count: each pulse's
+            # part moves by 0 or >= k (or drops out when k rises past it).
+            if within.responses:
+                assert within.responses >= self.k
+            self._observe(
+                ("rel", dimension), within.responses, within.alpha.alpha, floor=False
+            )
+        respondents: dict[tuple, set] = {}
+        for row in made.answers:
+            index = self.pulses.index(int(row["pulse_id"]))
+            for who in (EVERYONE, row["group"]):
+                respondents.setdefault((index, who), set()).add(row["respondent"])
+        for (index, who), numbers in respondents.items():
+            assert len(numbers) >= self.k, (index, who, len(numbers))
+            group = "" if who in ("", EVERYONE) else self._group_key(who)
+            key = ("csv", index, EVERYONE if who == EVERYONE else group)
+            self._observe(key, len(numbers), 0.0)
         for question in programmes.programme_questions(self.store, self.programme):
-            if question.answered:
-                # Counts across both pulses: each pulse's part moves by 0 or >= k.
-                assert question.answered >= K0
+            # Counts across both pulses: each pulse's part moves by 0 or >= k.
+            self._observe(
+                ("question", question.id), question.answered, 0.0, floor=False
+            )
 
 
 TestReleaseModel = ReleaseModel.TestCase

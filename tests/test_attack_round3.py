@@ -1,0 +1,117 @@
+"""Round 3 of attacking the release model (issue 10 follow-up), through the
+functions the pages and the command line call.
+
+Each test is one way a curious facilitator (with the app, the file and its
+backups) or a hostile participant could single one person out, found on main
+after the 17 findings of issue 10 were fixed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from storage import aggregates, programmes, responses, results, retention, tickets
+from storage.db import Store
+from survey import findings
+from tests.fixtures import make_open_pulse
+
+
+def _complete_responses(store: Store, programme_id: int, dimension: str) -> int:
+    """'Complete responses' in the reliability table (Trends, report)."""
+    table = findings.reliability_table(aggregates.trends(store, programme_id))
+    label = table[table["Dimension"].str.lower().str.startswith(dimension)]
+    return int(label["Complete responses"].iloc[0])
+
+
+def test_reliability_never_moves_by_one_complete_respondent(store: Store) -> None:
+    """Reliability is computed over those who answered every item of a
+    dimension. Three people answered everything (no variation) and the pulse
+    closed. Reopened: three people each skipped a different purpose item and
+    one answered all three (1, 7, 2). Every item had k = 3 new answers, so all
+    four were released at Close — and 'Complete responses' went 3 → 4 while
+    alpha went from 'no variation' to a number fixed by that one person's
+    answers alone: 3/2 · (1 − Σd² / (Σd)²) of their deviations from 4."""
+    op = make_open_pulse(store, k=3)
+    purpose = [q.id for q in op.questions if q.dimension == "purpose"]
+    assert len(purpose) == 3
+
+    def answers(skip: int | None = None, **values: int) -> dict[int, int]:
+        given = {q.id: 4 for q in op.questions if q.id != skip}
+        given.update({purpose[int(i[1:])]: v for i, v in values.items()})
+        return given
+
+    for _ in range(3):
+        responses.submit_response(store, op.pulse.id, answers())
+    programmes.close_pulse(store, op.pulse.id)
+    before = _complete_responses(store, op.programme_id, "purpose")
+    assert before == 3
+
+    programmes.open_pulse(store, op.pulse.id)
+    for skipped in purpose:
+        responses.submit_response(store, op.pulse.id, answers(skip=skipped))
+    responses.submit_response(store, op.pulse.id, answers(q0=1, q1=7, q2=2))
+    programmes.close_pulse(store, op.pulse.id)
+
+    after = _complete_responses(store, op.programme_id, "purpose")
+    moved = after - before
+    assert moved == 0 or moved >= 3, (before, after)
+
+
+def test_after_the_purge_no_row_says_who_answered(store: Store) -> None:
+    """The purge leaves "only sums of at least k people" (README). But each
+    response's row stayed, with its group and released flag: the one Director
+    (a group of one, never shown) could be seen to have answered this pulse,
+    and the latecomer held out at Close to have answered last, and in which
+    group — read straight from the purged file or any later backup."""
+    programme = programmes.create_programme(
+        store, "Programme", ["Alpha", "Beta", "Director"], k=3
+    )
+    alpha, beta, director = programmes.programme_groups(store, programme)
+    session = programmes.add_session(store, programme, "Day one")
+    pulse = programmes.create_pulse(store, session, "before", status="open")
+    everything = {q.id: 4 for q in programmes.pulse_questions(store, pulse.id)}
+    for group in [alpha] * 3 + [beta] * 3 + [director]:
+        responses.submit_response(store, pulse.id, everything, group_id=group.id)
+    programmes.close_pulse(store, pulse.id)  # Director released among 'the rest'
+    programmes.open_pulse(store, pulse.id)
+    responses.submit_response(store, pulse.id, everything, group_id=beta.id)
+    retention.close_programme(store, programme, date(2026, 1, 1))  # held out
+    retention.set_retention(store, programme, 30)
+    retention.apply_retention(store, date(2026, 1, 1) + timedelta(days=30))
+
+    shown = results.shown_groups(store, pulse.id)
+    assert set(shown) == {beta.id}  # Alpha hidden too, so Director is not 4 - 3
+    with store.read() as db:
+        rows = db.execute(
+            "SELECT group_id, released, count(*) FROM responses "
+            "WHERE pulse_id = ? GROUP BY 1, 2",
+            [pulse.id],
+        ).fetchall()
+    # Per-person rows may still count responses (the totals every view shows),
+    # but a group may be named only where a view shows it: released, and a
+    # group the pulse shows (so each such count is at least k).
+    for group_id, released, count in rows:
+        assert group_id is None or (released and group_id in shown), (
+            group_id,
+            released,
+            count,
+        )
+
+
+def test_after_the_purge_no_ticket_says_whose_card_answered(store: Store) -> None:
+    """A facilitator who noted who got which card learns from the used flags
+    who answered; after the purge nothing should describe one person, so the
+    purged pulses' tickets go (the join page then calls every card invalid)."""
+    op = make_open_pulse(store, k=3)
+    tickets.set_uses_tickets(store, op.programme_id, True)
+    cards = tickets.issue_tickets(store, op.pulse.id, 5)
+    for card in cards[:3]:
+        responses.submit_response(store, op.pulse.id, op.first_answers(), ticket=card)
+    retention.close_programme(store, op.programme_id, date(2026, 1, 1))
+    retention.set_retention(store, op.programme_id, 0)
+    retention.apply_retention(store, date(2026, 1, 1))
+
+    assert tickets.ticket_problem(store, op.pulse.id, cards[0]) == tickets.BAD_TICKET
+    assert tickets.ticket_problem(store, op.pulse.id, cards[4]) == tickets.BAD_TICKET
+    with store.read() as db:
+        assert not db.execute("SELECT count(*) FROM tickets").fetchone()[0]
