@@ -57,6 +57,8 @@ class Store:
         )
         self.db = Database(conn)
         self._lock = threading.RLock()
+        self._depth = 0  # nested read()/write() blocks now open
+        self._wal_due = False  # a compaction's WAL is still to be emptied
         self._configure()
         migrations.apply(self.db)
 
@@ -71,7 +73,7 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
-        with self._lock:
+        with self._held():
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
@@ -83,8 +85,21 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Database]:
-        with self._lock:
+        with self._held():
             yield self.db
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        """The lock, and on leaving the outermost block a retry of an emptying
+        of the WAL that another connection's read kept from finishing."""
+        with self._lock:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._wal_due:
+                    self._wal_due = not self._empty_wal(wait=False)
 
     def compact(self) -> None:
         """Rebuild the file in key order and empty the WAL.
@@ -97,11 +112,30 @@ class Store:
         after leave no old frames behind. Called when a pulse or programme
         closes and after deletes and purges (``secure_delete`` already zeroes
         freed cells).
+
+        Another connection reading at that moment (the other worker, a backup
+        being taken, the command line) keeps the WAL from being emptied, and
+        SQLite says so only in the checkpoint's result: then the WAL, still
+        holding the open pulse's pages in arrival order, is emptied as soon as
+        this store is next used with nobody else reading (``_held``).
         """
         with self._lock:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._empty_wal()
             self.db.execute("VACUUM")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._wal_due = not self._empty_wal()
+
+    def _empty_wal(self, *, wait: bool = True) -> bool:
+        """Checkpoint and truncate the WAL; False when another connection's
+        read kept it from finishing. Without ``wait``, gives up at once
+        rather than holding a page up for the busy timeout."""
+        if not wait:
+            self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            if not wait:
+                self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return not busy
 
     def __enter__(self) -> Store:
         return self
