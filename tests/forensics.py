@@ -87,3 +87,24 @@ def records_on_disk(path: Path, table: str) -> list[tuple[int, int, tuple]]:
                 _, at = _varint(data, at)  # rowid
             found.append((number, offset, _record(data[at : at + size])))
     return sorted(found, key=lambda cell: (cell[0], cell[1]))
+
+
+def wal_commits(path: Path) -> list[bytes]:
+    """The page images of each commit still in ``path``'s WAL, oldest first,
+    each commit's pages joined (https://www.sqlite.org/fileformat2.html#walformat).
+    What someone who copies the ``-wal`` file beside an open database holds."""
+    wal = Path(f"{path}-wal").read_bytes()
+    if len(wal) < 32:
+        return []
+    page_size = int.from_bytes(wal[8:12], "big")
+    salts = wal[16:24]
+    commits: list[bytes] = []
+    pages: list[bytes] = []
+    at = 32
+    while at + 24 + page_size <= len(wal) and wal[at + 8 : at + 16] == salts:
+        pages.append(wal[at + 24 : at + 24 + page_size])
+        if int.from_bytes(wal[at + 4 : at + 8], "big"):  # commit frame
+            commits.append(b"".join(pages))
+            pages = []
+        at += 24 + page_size
+    return commits

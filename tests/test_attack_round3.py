@@ -27,7 +27,7 @@ from storage import (
 from storage.db import Store
 from survey import codes, findings
 from tests.fixtures import make_open_pulse
-from tests.forensics import records_on_disk
+from tests.forensics import records_on_disk, wal_commits
 
 
 def _complete_responses(store: Store, programme_id: int, dimension: str) -> int:
@@ -159,6 +159,49 @@ def test_the_open_file_links_a_browser_token_to_its_answers(store: Store) -> Non
             )
         }
     assert scores == {1 + victim % 7}
+
+
+def test_the_open_wal_links_a_card_to_its_answers(store: Store) -> None:
+    """What the README says about tickets and the open file, shown: a card is
+    marked used in the same commit that stores its answers, and the WAL keeps
+    each commit's pages in order. So whoever printed the cards (the ticket key
+    is in the file) and noted who got which learns from a copy of the open
+    file's WAL not only who answered but what. Closing ends this."""
+    op = make_open_pulse(store, k=3)
+    tickets.set_uses_tickets(store, op.programme_id, True)
+    cards = tickets.issue_tickets(store, op.pulse.id, 8)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for i, card in enumerate(cards):
+        responses.submit_response(
+            store, op.pulse.id, op.scoring_answers(1 + i % 7), ticket=card
+        )
+    with store.read() as db:
+        (key,) = db.execute("SELECT ticket_key FROM programmes").fetchone()
+        scores = dict(
+            db.execute(
+                "SELECT response_id, score FROM scores WHERE dimension = ?", ["safety"]
+            )
+        )
+    hashed = {
+        codes.ticket_hash(key, op.pulse.id, codes.normalise_ticket(card)): i
+        for i, card in enumerate(cards)
+    }
+    used: set[str] = set()
+    known: set[str] = set()
+    for pages in wal_commits(Path(store.path)):
+        # Pulse id 1 lives in the record header alone, so the byte before a
+        # ticket's hash is its used flag's type: 9 = used (1), 8 = unused.
+        now = {
+            h
+            for h in hashed
+            if (at := pages.find(h.encode())) > 0 and pages[at - 1] == 9
+        }
+        (card,) = [hashed[h] for h in now - used]
+        (response,) = {r for r in scores if r.encode() in pages} - known
+        assert scores[response] == 1 + card % 7  # this card's answers
+        used |= now
+        known.add(response)
+    assert len(known) == len(cards)
 
 
 def programmes_secret(store: Store, pulse_id: int) -> str:
