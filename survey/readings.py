@@ -244,16 +244,18 @@ class Pair:
 
     first: Pulse
     later: Pulse
-    target: str  # FOLLOW_UP_TARGET | LAST_BEFORE_TARGET
+    target: str  # FOLLOW_UP_TARGET | LAST_BEFORE_TARGET | LAST_SAME_ITEMS_TARGET
     groups: frozenset[str]
     why: str
 
 
 FOLLOW_UP_TARGET = "follow-up"
 LAST_BEFORE_TARGET = "last like pulse before the follow-up"
+LAST_SAME_ITEMS_TARGET = "last pulse with the same items before the follow-up"
 _TARGET_WORDS = {
     FOLLOW_UP_TARGET: N_("follow-up"),
     LAST_BEFORE_TARGET: N_("last like pulse before the follow-up"),
+    LAST_SAME_ITEMS_TARGET: N_("last pulse with the same items before the follow-up"),
 }
 
 
@@ -298,6 +300,9 @@ def comparable_pairs(
         if pick is None or pick.pulse_id in chosen:
             continue
         chosen.add(pick.pulse_id)
+        if not same_moment and not pick.is_follow_up:
+            # No pulse at the baseline's moment: not a like pulse, say so.
+            target = LAST_SAME_ITEMS_TARGET
         groups = groups_of[first.pulse_id]
         why = _why(first, pick, form, tr)
         pairs.append(Pair(first, pick, target, groups, why))
@@ -969,6 +974,12 @@ def reliability_reading(
         else "poor"
     )
     advice = tr.gettext(_ADVICE[claim])
+    # The words follow the interval, not only the estimate: "hang together"
+    # needs the whole interval at 0.7 or more, "do not" the whole below 0.6.
+    if claim in ("good", "acceptable") and not a.low >= 0.7:
+        advice = tr.gettext(_ADVICE_NOT_SURE_IT_DOES)
+    elif claim == "poor" and not a.high < 0.6:
+        advice = tr.gettext(_ADVICE_NOT_SURE_IT_DOES_NOT)
     if math.isnan(a.low):
         interval = tr.gettext("no interval")
     else:
@@ -1002,6 +1013,14 @@ _ADVICE = {
     "questionable": N_("treat the dimension score with care"),
     "poor": N_("the items do not hang together: read them one by one"),
 }
+_ADVICE_NOT_SURE_IT_DOES = N_(
+    "the usual threshold is met, but the interval reaches below 0.70, so it is "
+    "not clear that the items hang together: treat the dimension score with care"
+)
+_ADVICE_NOT_SURE_IT_DOES_NOT = N_(
+    "no sign that the items hang together, though the interval does not rule it "
+    "out: read them one by one"
+)
 
 
 def _counts(items: int, pulses: int, responses: int, tr: Translator) -> str:

@@ -23,7 +23,10 @@ from survey.readings import (
     gap_readings,
     methods_note,
     phases,
+    reliability_reading,
 )
+from survey.reliability import APPROXIMATE, WithinAlpha
+from survey.stats import CronbachAlpha
 from tests.simulation import simulate
 
 PROGRAMMES = 200
@@ -146,6 +149,18 @@ def test_changes_compare_the_same_items_and_moment_not_the_latest_pulse() -> Non
     assert readings
     assert all(r.later == "P1 · before" for r in readings)
     assert all("the same 3 items, both before a session" in r.text for r in readings)
+
+
+def test_a_pair_at_different_moments_is_not_called_a_like_pulse() -> None:
+    # Before a session, then only after one: the sentence says "moments
+    # differ: no like pair", so what was compared must not call it "like".
+    pulses = [_pulse(0, "before"), _pulse(1, "after")]
+    cells = _cells(0, 4.0, 4.0) + _cells(1, 4.2, 4.1)
+    readings = change_readings(pulses, cells, ["Social work", "Education"])
+    assert readings
+    for r in readings:
+        assert "moments differ" in r.text
+        assert "like pulse" not in r.compared, r.compared
 
 
 def test_everyone_is_the_mean_of_group_means_so_a_mix_shift_is_no_change() -> None:
@@ -274,6 +289,31 @@ def test_phases_split_at_the_joint_workshop_and_keep_the_follow_up_apart() -> No
         ("from the joint workshop on", [1, 2]),
         ("at follow-up", [3]),
     ]
+
+
+def _alpha(value: float, low: float, high: float) -> WithinAlpha:
+    return WithinAlpha(CronbachAlpha(value, low, high, 83, 4), 8, 83, APPROXIMATE)
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high", "claim", "said", "not_said"),
+    [
+        # The demo's safety: 0.70 [0.36, 0.88] is "acceptable" by the usual
+        # rule, but the interval does not say the items hang together.
+        (0.70, 0.36, 0.88, "acceptable", "not clear", "acceptable: the items"),
+        # Purpose: 0.47 [-0.23, 0.80]; the interval allows 0.8.
+        (0.47, -0.23, 0.80, "poor", "does not rule it out", "do not hang"),
+        (0.86, 0.75, 0.93, "good", "the items hang together well", "not clear"),
+        (0.40, 0.10, 0.55, "poor", "the items do not hang together", "rule"),
+    ],
+)
+def test_reliability_words_follow_the_interval(
+    value: float, low: float, high: float, claim: str, said: str, not_said: str
+) -> None:
+    reading = reliability_reading("safety", _alpha(value, low, high))
+    assert reading.claim == claim
+    assert said in reading.text
+    assert not_said not in reading.text
 
 
 def test_methods_note_states_independence_multiplicity_and_not_clear() -> None:
