@@ -14,7 +14,8 @@ The rules (issue 11):
   group means (equal weights), so a change in who turned up is not a change.
 * Convergence from the change in the gap (a difference of differences with a
   Welch–Satterthwaite interval); "reversed" only when both gaps are clear and of
-  opposite sign; "similar" only after an equivalence test (TOST, +/-0.5 points).
+  opposite sign; "similar" only after an equivalence test (TOST, +/-0.5 points,
+  Holm-adjusted within the family, and the 95% interval shown inside +/-0.5).
 * Effect-size words from the interval ("at least moderate"), with a reason
   instead of a number when there is no variation or the means sit at the end
   of the scale.
@@ -561,12 +562,13 @@ def change_readings(
                 if found is not None:
                     raw.append((dimension, group, pair, *found))
     adjusted = holm([r[3].p for r in raw])
+    equivalence = holm([_tost_p(r[3]) for r in raw])
     readings = []
-    for (dimension, group, pair, c, effect, a, b), p_holm in zip(
-        raw, adjusted, strict=True
+    for (dimension, group, pair, c, effect, a, b), p_holm, p_eq in zip(
+        raw, adjusted, equivalence, strict=True
     ):
         claim = _clear(c, p_holm, "improved", "declined") or (
-            "similar" if _equivalent(c) else "unclear"
+            "similar" if _similar(c, p_eq) else "unclear"
         )
         size = _size_words(effect, [a.mean, b.mean], claim, tr)
         who = tr.gettext("everyone") if group == EVERYONE else group
@@ -664,11 +666,12 @@ def gap_readings(
             raw.append((dimension, pair, first, later, change, total))
     adjusted = holm([r[4].p for r in raw])
     adjusted_total = holm([r[5].p for r in raw])
+    equivalence = holm([_tost_p(r[4]) for r in raw])
     readings = []
-    for (dimension, pair, first, later, change, total), p_holm, p_total in zip(
-        raw, adjusted, adjusted_total, strict=True
+    for (dimension, pair, first, later, change, total), p_holm, p_total, p_eq in zip(
+        raw, adjusted, adjusted_total, equivalence, strict=True
     ):
-        claim = _gap_claim(first, later, change, p_holm, total, p_total)
+        claim = _gap_claim(first, later, change, p_holm, total, p_total, p_eq)
         moved = claim == "unclear" and not math.isnan(p_holm) and p_holm < ALPHA
         if claim == "narrowed":
             verdict = tr.gettext("the gap narrowed")
@@ -732,11 +735,25 @@ def gap_readings(
     return readings
 
 
-def _equivalent(c: Contrast) -> bool:
-    """TOST within +/-MARGIN, when the contrast has a standard error."""
+def _tost_p(c: Contrast) -> float:
+    """The equivalence test's p (TOST within +/-MARGIN); NaN without a
+    standard error, so Holm leaves it out of the family's count."""
     if math.isnan(c.se) or not c.se > 0:
-        return False
-    return tost(c.estimate, c.se, c.df, MARGIN).equivalent
+        return NAN
+    return tost(c.estimate, c.se, c.df, MARGIN).p
+
+
+def _similar(c: Contrast, p_eq_holm: float) -> bool:
+    """ "Similar": the equivalence tests Holm-adjusted over the family (one
+    "similar" per family could otherwise be wrong far more often than 5%: 8%
+    of simulated programmes whose every change was 0.5), and the 95% interval
+    the sentence shows inside +/-MARGIN, so the words never contradict it."""
+    return (
+        not math.isnan(p_eq_holm)
+        and p_eq_holm < ALPHA
+        and c.low > -MARGIN
+        and c.high < MARGIN
+    )
 
 
 def _gap_claim(
@@ -746,6 +763,7 @@ def _gap_claim(
     p_holm: float,
     total: Contrast,
     p_total: float,
+    p_eq: float,
 ) -> str:
     """Narrowed, widened, reversed, similar or unclear, from intervals.
 
@@ -770,7 +788,7 @@ def _gap_claim(
             return "unclear"
         direction = 1 if change.estimate > 0 else -1
         return "widened" if direction * total.estimate > 0 else "narrowed"
-    if _equivalent(change):
+    if _similar(change, p_eq):
         return "similar"
     return "unclear"
 

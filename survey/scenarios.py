@@ -9,6 +9,8 @@ the readings are tested on exactly the data the demo shows.
 * ``no-change``: nobody changes; the groups stay at different levels.
 * ``constant-gap``: both groups rise together, one point apart throughout.
 * ``one-group-change``: social workers rise by 1.5 points, education stays.
+* ``past-margin``: both groups rise by 0.55 points, just past the 0.5 that
+  "similar" allows: a "similar" change at the follow-up is a false claim.
 * ``reversal``: social workers start 0.8 below education and end 0.8 above:
   from the first pulse to the follow-up the gap changes side at the same size
   (neither narrower nor wider).
@@ -24,7 +26,14 @@ from survey.instrument import SCALE_HIGH, SCALE_LOW, Moment
 
 DIMENSION_KEYS = ("safety", "connection", "purpose")
 GROUP_SIZES = {"Social work": 9, "Education": 8}
-SCENARIOS = ("story", "no-change", "constant-gap", "one-group-change", "reversal")
+SCENARIOS = (
+    "story",
+    "no-change",
+    "constant-gap",
+    "one-group-change",
+    "reversal",
+    "past-margin",
+)
 
 Trajectory = dict[str, dict[str, tuple[float, float]]]  # group -> dim -> (start, end)
 
@@ -66,6 +75,10 @@ TRAJECTORIES: dict[str, Trajectory] = {
     "one-group-change": {
         "Social work": _same(3.5, 5.0),
         "Education": _same(4.2, 4.2),
+    },
+    "past-margin": {
+        "Social work": _same(3.5, 4.05),
+        "Education": _same(3.5, 4.05),
     },
     "reversal": {
         "Social work": _same(3.2, 4.8),

@@ -103,6 +103,21 @@ def test_a_gap_changing_side_at_the_same_size_rarely_reads_narrowed() -> None:
     assert rate <= 0.05
 
 
+def test_a_change_just_past_the_margin_rarely_reads_similar() -> None:
+    # Everyone rises by 0.55 from the first pulse to the follow-up. Each
+    # equivalence test alone errs at most 5% of the time, but the family's
+    # several "similar" chances together erred in 6% of programmes (8% at a
+    # change of exactly 0.5) before Holm's adjustment covered them.
+    rate = _rate(
+        "past-margin",
+        lambda r: (
+            r.kind == "change" and "(follow-up)" in r.compared and r.claim == "similar"
+        ),
+        centred=True,
+    )
+    assert rate <= 0.05
+
+
 def test_noise_items_read_below_acceptable() -> None:
     runs = [simulate("story", seed, noise_items=True) for seed in range(PROGRAMMES)]
     claims = Counter(
@@ -149,6 +164,48 @@ def test_changes_compare_the_same_items_and_moment_not_the_latest_pulse() -> Non
     assert readings
     assert all(r.later == "P1 · before" for r in readings)
     assert all("the same 3 items, both before a session" in r.text for r in readings)
+
+
+def test_similar_is_holm_adjusted_and_never_contradicts_the_interval_shown() -> None:
+    # Each group moved 0.1 with 40 answers a side: TOST p 0.039 alone, so each
+    # read "stayed within ±0.5 points" beside a 95% interval reaching +0.55.
+    pulses = [_pulse(0, "before"), _pulse(1, "before")]
+    cells = _cells(0, 4.0, 4.0, 40) + _cells(1, 4.1, 4.1, 40)
+    readings = change_readings(pulses, cells, ["Social work", "Education"])
+    claims = {r.group: r.claim for r in readings}
+    assert claims["Social work"] == claims["Education"] == "unclear"
+    assert claims[EVERYONE] == "similar"  # 0.1 [-0.21, +0.41]: Holm keeps it
+    for r in readings:
+        if r.claim == "similar":
+            assert r.low > -0.5 and r.high < 0.5
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moves=st.lists(st.floats(-0.6, 0.6), min_size=1, max_size=3),
+    n=st.integers(5, 60),
+    sd=st.floats(0.2, 1.5),
+)
+def test_a_similar_reading_always_has_its_interval_inside_the_margin(
+    moves: list[float], n: int, sd: float
+) -> None:
+    dims = [f"d{i}" for i in range(len(moves))]
+    items = {d: ("a", "b", "c") for d in dims}
+    pulses = [_pulse(0, "before", items=items), _pulse(1, "before", items=items)]
+    cells = [
+        Cell(p, d, g, n, 4.0 + (move if p else 0.0), sd)
+        for d, move in zip(dims, moves, strict=True)
+        for p in (0, 1)
+        for g in ("Social work", "Education")
+    ] + [
+        Cell(p, d, EVERYONE, 2 * n, 4.0 + (move if p else 0.0), sd)
+        for d, move in zip(dims, moves, strict=True)
+        for p in (0, 1)
+    ]
+    for r in change_readings(pulses, cells, ["Social work", "Education"]):
+        if r.claim == "similar":
+            assert r.low > -0.5 and r.high < 0.5, r.text
+            assert "stayed within ±0.5" in r.text
 
 
 def test_a_pair_at_different_moments_is_not_called_a_like_pulse() -> None:
