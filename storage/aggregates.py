@@ -95,9 +95,13 @@ def load(store: Store, programme_id: int, language: str = "en") -> Aggregates:
         complete_sums = [
             CompleteScoreSum(**row)
             for row in db.query(
-                "SELECT pulse_id, dimension, items, sum(n) AS n, "
-                "sum(total) AS total, sum(squares) AS squares FROM score_sums "
-                f"WHERE pulse_id IN ({ids}) GROUP BY pulse_id, dimension, items"
+                "SELECT s.pulse_id, s.dimension, s.items, sum(s.n) AS n, "
+                "sum(s.total) AS total, sum(s.squares) AS squares, "
+                "coalesce(g.name, :not_said) AS 'group' FROM score_sums s "
+                "LEFT JOIN groups g ON g.id = s.group_key "
+                f"WHERE s.pulse_id IN ({ids}) "
+                "GROUP BY s.pulse_id, s.dimension, s.group_key, s.items",
+                {"not_said": NOT_SAID},
             )
         ]
         asked: dict[tuple[int, str], list[int]] = defaultdict(list)

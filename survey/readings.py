@@ -1020,7 +1020,7 @@ def reliability_reading(
         advice=advice,
     )
     return Reading(
-        "reliability", dimension, EVERYONE, claim, text, "within pulses",
+        "reliability", dimension, EVERYONE, claim, text, "within pulses and groups",
         a.alpha, a.low, a.high,
     )  # fmt: skip
 

@@ -9,6 +9,7 @@ the readings are tested on exactly the data the demo shows.
 * ``no-change``: nobody changes; the groups stay at different levels.
 * ``constant-gap``: both groups rise together, one point apart throughout.
 * ``one-group-change``: social workers rise by 1.5 points, education stays.
+* ``far-apart``: nobody changes; the teams answer two points apart (3 and 5).
 * ``past-margin``: both groups rise by 0.55 points, just past the 0.5 that
   "similar" allows: a "similar" change at the follow-up is a false claim.
 * ``reversal``: social workers start 0.8 below education and end 0.8 above:
@@ -33,6 +34,7 @@ SCENARIOS = (
     "one-group-change",
     "reversal",
     "past-margin",
+    "far-apart",
 )
 
 Trajectory = dict[str, dict[str, tuple[float, float]]]  # group -> dim -> (start, end)
@@ -75,6 +77,10 @@ TRAJECTORIES: dict[str, Trajectory] = {
     "one-group-change": {
         "Social work": _same(3.5, 5.0),
         "Education": _same(4.2, 4.2),
+    },
+    "far-apart": {
+        "Social work": _same(3.0, 3.0),
+        "Education": _same(5.0, 5.0),
     },
     "past-margin": {
         "Social work": _same(3.5, 4.05),

@@ -25,7 +25,12 @@ from survey.contrasts import EffectInterval, cliffs_delta_interval, wilson
 from survey.figures import Figure, released_figures
 from survey.instrument import SCALE_POINTS, dimension_label
 from survey.readings import Cell, Pulse, Reading, programme_readings
-from survey.reliability import PulseItems, WithinAlpha, within_pulse_alpha
+from survey.reliability import (
+    PulseItems,
+    WithinAlpha,
+    within_groups,
+    within_pulse_alpha,
+)
 from survey.words import EVERYONE
 
 AGREE_FROM = 5  # "share who agree": a dimension score of 5 (somewhat agree) or more
@@ -113,6 +118,7 @@ class CompleteScoreSum:
     n: int
     total: float
     squares: float
+    group: str = EVERYONE  # one group's respondents (EVERYONE: all of them)
 
 
 ScoreLookup = Callable[[int, str], list[tuple[str, float]]]
@@ -371,17 +377,19 @@ def _deltas(
 
 
 def _reliability(data: Aggregates) -> dict[str, WithinAlpha]:
-    """Cronbach's alpha per dimension within pulses (survey.reliability), over
-    the pulses that asked the dimension's usual multi-item set, each with at
-    least k complete respondents."""
+    """Cronbach's alpha per dimension within pulses and groups
+    (survey.reliability), over the pulses that asked the dimension's usual
+    multi-item set, each with at least k complete respondents."""
     forms: dict[str, Counter] = defaultdict(Counter)
     for (_, dimension), questions in data.asked.items():
         if len(questions) >= 2:
             forms[dimension][tuple(sorted(questions))] += 1
-    item_parts: dict[tuple[int, int], np.ndarray] = defaultdict(lambda: np.zeros(3))
+    item_parts: dict[tuple[int, str, int], np.ndarray] = defaultdict(
+        lambda: np.zeros(3)
+    )
     for item in data.item_sums:
         if item.complete:
-            item_parts[(item.pulse_id, item.question_id)] += (
+            item_parts[(item.pulse_id, item.group, item.question_id)] += (
                 item.n,
                 item.total,
                 item.squares,
@@ -394,20 +402,20 @@ def _reliability(data: Aggregates) -> dict[str, WithinAlpha]:
         for (pulse_id, dim), questions in data.asked.items():
             if dim != dimension or tuple(sorted(questions)) != form:
                 continue
-            whole = next(
-                (
-                    s
-                    for s in data.complete_sums
-                    if s.pulse_id == pulse_id and s.dimension == dimension
-                    and s.items == m
-                ),
-                None,
-            )  # fmt: skip
-            if whole is None:
-                continue
-            variances = [_variance(*item_parts[(pulse_id, q)]) for q in form]
-            # The item sum of a complete respondent is m × their dimension score.
-            total = m * m * _variance(whole.n, whole.total, whole.squares)
-            parts.append(PulseItems(variances, total, whole.n))
+            cells = []
+            for whole in data.complete_sums:
+                if (whole.pulse_id, whole.dimension, whole.items) != (
+                    pulse_id, dimension, m,
+                ):  # fmt: skip
+                    continue
+                variances = [
+                    _variance(*item_parts[(pulse_id, whole.group, q)]) for q in form
+                ]
+                # The item sum of a complete respondent is m × their score.
+                total = m * m * _variance(whole.n, whole.total, whole.squares)
+                cells.append(PulseItems(variances, total, whole.n))
+            pooled = within_groups(cells)
+            if pooled is not None:
+                parts.append(pooled)
         out[dimension] = within_pulse_alpha(parts, data.k)
     return out

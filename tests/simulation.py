@@ -15,7 +15,7 @@ from survey.disclosure import visible_groups
 from survey.figures import released_figures
 from survey.instrument import ITEM_BANK, default_form, form_items
 from survey.readings import Cell, Pulse, Reading, programme_readings
-from survey.reliability import PulseItems, within_pulse_alpha
+from survey.reliability import PulseItems, within_groups, within_pulse_alpha
 from survey.scenarios import GROUP_SIZES, TIMELINE, Asked, draw_people, pulse_answers
 from survey.scoring import ScoredItem, dimension_scores, scored_value
 
@@ -70,20 +70,25 @@ def simulate(
         for dim, ids in by_dim.items():
             if len(ids) < 2:
                 continue
-            complete = np.array(
-                [
-                    [scored_value(a[q], _SCORED[q]) for q in ids]
-                    for _, a in responses
-                    if all(q in a for q in ids)
-                ]
-            )
-            if len(complete) >= 2:
-                parts[dim].append(
-                    PulseItems(
-                        complete.var(axis=0, ddof=1),
-                        float(complete.sum(axis=1).var(ddof=1)),
-                        len(complete),
-                    )
+            group_parts = []
+            for said in {g for g, _ in responses}:
+                complete = np.array(
+                    [
+                        [scored_value(a[q], _SCORED[q]) for q in ids]
+                        for g, a in responses
+                        if g == said and all(q in a for q in ids)
+                    ]
                 )
+                if len(complete) >= 2:
+                    group_parts.append(
+                        PulseItems(
+                            complete.var(axis=0, ddof=1),
+                            float(complete.sum(axis=1).var(ddof=1)),
+                            len(complete),
+                        )
+                    )
+            pooled = within_groups(group_parts)
+            if pooled is not None:
+                parts[dim].append(pooled)
     reliability = {dim: within_pulse_alpha(p, K) for dim, p in parts.items()}
     return programme_readings(pulses, cells, list(GROUP_SIZES), reliability)

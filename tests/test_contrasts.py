@@ -4,6 +4,7 @@ published worked examples; within-pulse reliability and agreement nulls."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -27,7 +28,7 @@ from survey.contrasts import (
     welch_contrast,
     wilson,
 )
-from survey.reliability import PulseItems, within_pulse_alpha
+from survey.reliability import PulseItems, within_groups, within_pulse_alpha
 
 
 def test_tost_reproduces_lakens_2017_moery_calin_jageman_example() -> None:
@@ -166,6 +167,34 @@ def test_a_change_in_the_mean_does_not_make_noise_items_reliable() -> None:
     assert pooled > 0.7  # what pooling across pulses used to report
     assert within.alpha.alpha < 0.5
     assert "approximate" in within.note
+
+
+def test_a_gap_between_groups_does_not_make_noise_items_reliable() -> None:
+    # Items that are pure noise within each of two groups whose levels differ
+    # by two points: pooled over the pulse they covary through the gap alone.
+    rng = np.random.default_rng(11)
+    low = 3.0 + rng.normal(0, 0.8, size=(9, 3))
+    high = 5.0 + rng.normal(0, 0.8, size=(8, 3))
+
+    def part(x: np.ndarray) -> PulseItems:
+        return PulseItems(
+            x.var(axis=0, ddof=1), float(x.sum(axis=1).var(ddof=1)), len(x)
+        )
+
+    together = within_pulse_alpha([part(np.vstack([low, high]))], 5)
+    pooled = within_groups([part(low), part(high)])
+    assert pooled is not None and pooled.n == 17 and pooled.groups == 2
+    within = within_pulse_alpha([pooled], 5)
+    assert together.alpha.alpha >= 0.7
+    assert within.alpha.alpha < 0.6
+    assert within.alpha.n == 17
+
+
+def test_within_groups_of_one_group_is_that_group() -> None:
+    x = np.random.default_rng(3).normal(4, 1, size=(12, 4))
+    one = PulseItems(x.var(axis=0, ddof=1), float(x.sum(axis=1).var(ddof=1)), 12)
+    assert within_groups([one]) == replace(one, item_variances=list(one.item_variances))
+    assert within_groups([PulseItems([1.0, 1.0], 2.0, 1)]) is None
 
 
 def test_within_pulse_alpha_never_uses_a_pulse_below_k() -> None:

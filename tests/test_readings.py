@@ -128,6 +128,19 @@ def test_noise_items_read_below_acceptable() -> None:
     assert below / sum(claims.values()) >= 0.95
 
 
+def test_noise_items_of_teams_far_apart_read_below_acceptable() -> None:
+    # Two teams two points apart make pure-noise items covary within a pulse:
+    # pooled over the pulse's groups they read "good" or "acceptable" in every
+    # programme; within groups they do not.
+    runs = [simulate("far-apart", s, noise_items=True) for s in range(PROGRAMMES)]
+    claims = Counter(
+        r.claim for readings in runs for r in readings if r.kind == "reliability"
+    )
+    below = claims["questionable"] + claims["poor"] + claims["too-few"]
+    print(f"\nnoise items, teams far apart: {dict(claims)}")
+    assert below / sum(claims.values()) >= 0.95
+
+
 def test_every_claim_is_from_the_fixed_vocabulary() -> None:
     for scenario in ("story", "no-change", "constant-gap", "one-group-change"):
         for r in simulate(scenario, 7):

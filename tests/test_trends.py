@@ -13,7 +13,7 @@ from storage.db import Store, open_store
 from storage.demo import build_demo
 from survey import stats, trends
 from survey.instrument import SCALE_HIGH, SCALE_LOW
-from survey.reliability import PulseItems, within_pulse_alpha
+from survey.reliability import PulseItems, within_groups, within_pulse_alpha
 from survey.words import EVERYONE
 
 
@@ -102,12 +102,16 @@ def _answers(store: Store, pulse_ids: list[int], dimension: str) -> pd.DataFrame
     with store.read() as db:
         rows = db.execute(
             "SELECT a.pulse_id, a.response_id, a.question_id, "
-            "CASE WHEN q.reverse THEN ? - a.value ELSE a.value END "
+            "CASE WHEN q.reverse THEN ? - a.value ELSE a.value END, "
+            "coalesce(r.group_id, 0) "
             "FROM answers a JOIN questions q ON q.id = a.question_id "
+            "JOIN responses r ON r.pulse_id = a.pulse_id AND r.id = a.response_id "
             f"WHERE q.dimension = ? AND a.pulse_id IN ({in_list})",
             [SCALE_LOW + SCALE_HIGH, dimension],
         ).fetchall()
-    return pd.DataFrame(rows, columns=["pulse", "response", "question", "value"])
+    return pd.DataFrame(
+        rows, columns=["pulse", "response", "question", "value", "group"]
+    )
 
 
 def test_reliability_within_pulses_equals_alpha_from_the_raw_answers(
@@ -120,15 +124,22 @@ def test_reliability_within_pulses_equals_alpha_from_the_raw_answers(
         raw = _answers(store, full_pulses, dimension)
         parts = []
         for _, pulse in raw.groupby("pulse"):
-            matrix = pulse.pivot_table(
-                index="response", columns="question", values="value"
-            ).dropna()
-            x = matrix.to_numpy()
-            parts.append(
-                PulseItems(
-                    x.var(axis=0, ddof=1), float(x.sum(axis=1).var(ddof=1)), len(x)
-                )
-            )
+            cells = []
+            for _, group in pulse.groupby("group"):  # within groups, then pulses
+                matrix = group.pivot_table(
+                    index="response", columns="question", values="value"
+                ).dropna()
+                x = matrix.to_numpy()
+                if len(x) >= 2:
+                    cells.append(
+                        PulseItems(
+                            x.var(axis=0, ddof=1),
+                            float(x.sum(axis=1).var(ddof=1)),
+                            len(x),
+                        )
+                    )
+            if (pooled := within_groups(cells)) is not None:
+                parts.append(pooled)
         expected = within_pulse_alpha(parts, result.k)
         assert within.alpha.alpha == pytest.approx(expected.alpha.alpha, abs=1e-9)
         assert within.responses == expected.responses
