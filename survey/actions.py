@@ -6,14 +6,16 @@ the trends timeline and the report can say what followed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
-from survey.i18n import N_, translations
+from survey.i18n import N_, Translator, translations
 from survey.instrument import dimension_label
+from survey.readings import Reading
 from survey.trends import ProgrammeTrends, PulsePoint
 from survey.words import EVERYONE
 
@@ -78,35 +80,75 @@ def markers(
 
 
 def what_followed(action: Action, result: ProgrammeTrends) -> str:
-    """The shown mean of each targeted dimension when agreed and at the latest
-    pulse, in the result's language."""
+    """What the pulses did after the action was agreed, for each targeted
+    dimension, in the result's language: everyone's like-with-like change
+    reading (the change table's, so its interval, Holm adjustment and words)
+    whose first pulse is at or before the agreeing session and whose later
+    pulse is after it.
+
+    Two shown means side by side ("4.3 when agreed, 5.3 at the follow-up")
+    read as a change without an interval, compared an after-session pulse
+    with a before-session one, and invited the action to take the credit.
+    """
     tr = translations(result.language)
-    figures = result.figures[result.figures["group"] == EVERYONE]
-    session_pulses = {
+    order = {p.pulse_id: p.order for p in result.pulses}
+    session_pulses = [
         p.order for p in result.pulses if p.session_id == action.session_id
-    }
+    ]
     if not session_pulses:
         return ""
     agreed_at = max(session_pulses)
     sentences = []
     for dimension in action.dimensions:
-        shown = figures[figures["dimension"] == dimension].sort_values("order")
-        before = shown[shown["order"] <= agreed_at]
-        after = shown[shown["order"] > agreed_at]
-        if before.empty or after.empty:
+        spanning = [
+            r
+            for r in result.of_kind("change")
+            if r.dimension == dimension
+            and r.group == EVERYONE
+            and order.get(r.first_id, agreed_at + 1)
+            <= agreed_at
+            < order.get(r.later_id, agreed_at)
+        ]
+        if not spanning:
             continue
-        start, end = before.iloc[-1], after.iloc[-1]
+        r = max(spanning, key=lambda r: order[r.later_id])
         sentences.append(
-            tr.gettext("{dimension}: {agreed} when agreed, {latest} at {pulse}").format(
+            # Translators: {change} is "+1.24 [+0.72, +1.76]" (an interval);
+            # {word} says what it shows ("a clear rise", "no clear change").
+            tr.gettext(
+                "{dimension}: {first_mean} at {first}, {later_mean} at {later} "
+                "(everyone; change {change}, {word})"
+            ).format(
                 dimension=tr.gettext(dimension_label(dimension)),
-                agreed=f"{start['mean']:.1f}",
-                latest=f"{end['mean']:.1f}",
-                pulse=end["pulse_label"],
+                first_mean=f"{r.mean_first:.2f}",
+                first=r.first,
+                later_mean=f"{r.mean_later:.2f}",
+                later=r.later,
+                change=_interval(r, tr),
+                word=tr.gettext(_FOLLOWED_WORDS[r.claim]),
             )
         )
     if not sentences:
         return ""
-    return tr.gettext("Afterwards — {what}.").format(what="; ".join(sentences))
+    return tr.gettext(
+        "Afterwards — {what}. The pulses cannot show what caused a change."
+    ).format(what="; ".join(sentences))
+
+
+_FOLLOWED_WORDS = {
+    "improved": N_("a clear rise"),
+    "declined": N_("a clear fall"),
+    "similar": N_("within ±0.5 points"),
+    "unclear": N_("no clear change"),
+}
+
+
+def _interval(r: Reading, tr: Translator) -> str:
+    if math.isnan(r.low) or math.isnan(r.high):
+        return tr.gettext("{estimate}, no interval").format(
+            estimate=f"{r.estimate:+.2f}"
+        )
+    return f"{r.estimate:+.2f} [{r.low:+.2f}, {r.high:+.2f}]"
 
 
 def current_session(sessions: Sequence[tuple[str | None, bool]], today: date) -> int:

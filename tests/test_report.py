@@ -62,6 +62,25 @@ def test_report_summary_and_actions(demo_report: str) -> None:
     assert "Afterwards — Connection:" in demo_report
 
 
+def test_what_followed_an_action_is_a_like_with_like_change(
+    demo_report: str,
+) -> None:
+    # It said "Connection: 4.3 when agreed, 5.3 at Six-month follow-up ·
+    # before": two means without an interval, the first after a session and
+    # the second before one, read as what the action did.
+    followed = re.findall(r"Afterwards — [^<]*", demo_report)
+    assert followed
+    for sentence in followed:
+        assert "when agreed" not in sentence
+        assert "cannot show what caused" in sentence
+        moments = re.findall(r"· (\w+), [\d.]+ at [^;]*? · (\w+) \(everyone", sentence)
+        assert moments, sentence
+        assert all(a == b for a, b in moments), sentence  # same kind of moment
+        assert re.search(
+            r"change [+-]\d\.\d\d \[[+-]\d\.\d\d, [+-]\d\.\d\d\]", sentence
+        )
+
+
 def test_report_carries_the_methods_note(demo_report: str) -> None:
     assert "How to read these figures" in demo_report
     assert "analysed as independent samples" in demo_report
