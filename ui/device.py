@@ -1,8 +1,11 @@
 """The device token for the participant page, learnt without a full page rerun.
 
-The browser reports its token a moment after the page loads. Inside a fragment
-that report reruns only the fragment; the whole page reruns only in the rare
-case where the device turns out to have answered already.
+A device that has been here before sends its token in a cookie, so the first
+script run knows it: a reload after answering shows "already answered" at
+once, never a flash of the form. Otherwise the browser reports its token a
+moment after the page loads; inside a fragment that report reruns only the
+fragment, and the whole page reruns only in the rare case where the device
+turns out to have answered already (e.g. its cookie was cleared).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import streamlit as st
 
 from storage import responses
 from storage.db import Store
-from widgets.device_token import device_token
+from widgets.device_token import cookie_token, device_token
 
 _KNOWN = "_known_device_token"
 
@@ -27,7 +30,10 @@ def _learn_device_token(store: Store, pulse_id: int) -> None:
 
 
 def known_device_token(store: Store, pulse_id: int) -> str | None:
-    """This browser's token once reported (None before, or without JavaScript)."""
+    """This browser's token: from its cookie on the first run, else once
+    reported (None before that, or without JavaScript)."""
+    if _KNOWN not in st.session_state and (seen := cookie_token()) is not None:
+        st.session_state[_KNOWN] = seen
     _learn_device_token(store, pulse_id)
     return reported_device_token()
 

@@ -4,17 +4,29 @@ The token lets the server de-duplicate responses per device and pulse without
 knowing who anyone is: the browser keeps 32 random bytes under one localStorage
 key, and the server only ever stores an HMAC of them with a per-pulse secret.
 
+The browser also keeps a copy in a first-party cookie (``COOKIE_NAME``):
+Streamlit hands the server the cookies of the websocket's opening request
+before the first script run (``st.context.cookies``), so a reload of the join
+link knows the device at once and can say "already answered" without first
+drawing the form. localStorage stays the source; the cookie is rewritten from
+it on every mount (and restores it when only the cookie survived).
+
 This is a Custom Components v2 element (``st.components.v2.component``) with
 inline JavaScript (widgets/invisible.py): it draws nothing and takes no space.
 """
 
 from __future__ import annotations
 
+import streamlit as st
+
 from survey.codes import DEVICE_TOKEN_HEX_LENGTH, valid_device_token
 from widgets.invisible import invisible_component
 
 STORAGE_KEY = "together-pulse-device"
 """The localStorage key that holds the token in the browser."""
+COOKIE_NAME = "tp_device"
+"""The cookie that carries a copy of the token to the server's first run."""
+COOKIE_MAX_AGE_S = 400 * 24 * 3600  # browsers cap a cookie's life at 400 days
 
 TOKEN_BYTES = 32
 TOKEN_HEX_LENGTH = DEVICE_TOKEN_HEX_LENGTH
@@ -29,6 +41,8 @@ _MARKER_CLASS = "tp-device-token"
 # the widget's state when it was not rendered.
 _JS = f"""
 const STORAGE_KEY = {STORAGE_KEY!r};
+const COOKIE_NAME = {COOKIE_NAME!r};
+const COOKIE_MAX_AGE = {COOKIE_MAX_AGE_S};
 const TOKEN_BYTES = {TOKEN_BYTES};
 const TOKEN_RE = /^[0-9a-f]{{{TOKEN_HEX_LENGTH}}}$/;
 const reported = new WeakSet();
@@ -41,14 +55,35 @@ function newToken() {{
   return hex;
 }}
 
-// The stored token, created if missing or malformed. Throws when localStorage
+function cookieToken() {{
+  for (const part of document.cookie.split(";")) {{
+    const [key, value] = part.trim().split("=");
+    if (key === COOKIE_NAME && TOKEN_RE.test(value || "")) return value;
+  }}
+  return null;
+}}
+
+// A copy for the server's first script run of the next visit (never fatal).
+function keepCookie(token) {{
+  try {{
+    if (cookieToken() === token) return;
+    const secure = window.location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${{COOKIE_NAME}}=${{token}}; Max-Age=${{COOKIE_MAX_AGE}}; ` +
+      `Path=/; SameSite=Lax${{secure}}`;
+  }} catch (err) {{
+    // cookies disabled: the page learns the token a moment later instead
+  }}
+}}
+
+// The stored token, restored from the cookie or created if missing or
+// malformed. Throws when localStorage
 // is unavailable (SecurityError, QuotaExceededError, ...); returns null when a
 // freshly written token does not read back, so only a persisted token is used.
 function storedToken() {{
   const storage = window.localStorage;
   const existing = storage.getItem(STORAGE_KEY);
   if (typeof existing === "string" && TOKEN_RE.test(existing)) return existing;
-  const token = newToken();
+  const token = cookieToken() || newToken();
   storage.setItem(STORAGE_KEY, token);
   return storage.getItem(STORAGE_KEY) === token ? token : null;
 }}
@@ -63,7 +98,9 @@ export default function (component) {{
   }} catch (err) {{
     token = null;
   }}
-  if (token !== null) setStateValue("{_STATE_NAME}", token);
+  if (token === null) return;
+  keepCookie(token);
+  setStateValue("{_STATE_NAME}", token);
 }}
 """
 
@@ -119,3 +156,11 @@ def device_token(key: str = "device_token") -> str | None:
         on_token_change=_on_token_change,
     )
     return clean_token(result.get(_STATE_NAME))
+
+
+def cookie_token() -> str | None:
+    """The token's copy in the cookie sent when this session's websocket
+    opened (None on a first visit, with cookies off, or outside a browser;
+    validated like the component's report, since the browser can send anything):
+    known on the very first script run, before the component reports."""
+    return clean_token(st.context.cookies.get(COOKIE_NAME))

@@ -65,6 +65,56 @@ def test_participant_answers_on_a_phone(running: App, browser: Any) -> None:
     assert responses.count_responses(running.store, pulse.id) == before + 1
 
 
+# Records, from the first byte of the page, whether an answer radio ever
+# appeared: a form that flashes for a few frames is caught, not just one still
+# on screen when the test looks.
+_WATCH_FOR_FORM = """
+window.__answerFormSeen = false;
+new MutationObserver(() => {
+  if (document.querySelector("[class*='st-key-answer-'] input[type=radio]")) {
+    window.__answerFormSeen = true;
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_already_answered_shows_without_the_form_flashing(
+    running: App, browser: Any
+) -> None:
+    """Reloading the join link on a phone that has answered shows "already
+    answered" first, never a glimpse of the form it can no longer send."""
+    code = open_demo_code(running.store)
+    page = new_page(browser, phone=True)
+    page.goto(f"{running.url}/?code={code}")
+    page.get_by_role("radio", name="5, Somewhat agree").first.check(force=True)
+    page.get_by_role("button", name="Send my answers").tap()
+    page.get_by_text("Your answers are in").wait_for()
+
+    page.context.add_init_script(_WATCH_FOR_FORM)
+    for visit in ("reload", "link opened again"):
+        if visit == "reload":
+            page.reload()
+        else:
+            page.goto(f"{running.url}/?code={code}")
+        page.get_by_text("already answered this pulse on this device").wait_for()
+        # Let every later run (the browser's token report) finish too.
+        page.wait_for_selector(
+            "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
+        )
+        page.wait_for_timeout(1500)
+        assert page.evaluate("window.__answerFormSeen") is False, visit
+    screenshot(page, "participant-already-answered-no-flash")
+
+    # A new phone still gets the form at once (and the watcher does see it).
+    fresh = new_page(browser, phone=True)
+    fresh.add_init_script(_WATCH_FOR_FORM)
+    fresh.goto(f"{running.url}/?code={code}")
+    fresh.get_by_role("radio", name="5, Somewhat agree").first.wait_for(
+        state="attached"
+    )
+    assert fresh.evaluate("window.__answerFormSeen") is True
+
+
 def test_unknown_code_is_explained(running: App, browser: Any) -> None:
     page = new_page(browser, phone=True)
     page.goto(f"{running.url}/?code=ZZZZZZ")
