@@ -244,14 +244,24 @@ def _follow_up_layers(
         rule,
         *_haloed(
             label,
-            align="left",
+            **_beside_rule(at, x_scale, gap=6),
             baseline="top",
-            dx=6,
             fontSize=FONT_SIZE,
             fontWeight="bold",
             color=TEXT_COLOUR,
         ),
     ]
+
+
+def _beside_rule(at: float, x_scale: alt.Scale, *, gap: float) -> dict[str, Any]:
+    """Text placement beside a vertical rule at ``at``: to its right in the
+    left half of the timeline, to its left in the right half. The follow-up
+    and late actions sit near the right end, where text drawn to the right
+    ran off the chart and was cut."""
+    low, high = (float(v) for v in x_scale.domain)
+    if at - low <= (high - low) / 2:
+        return {"align": "left", "dx": gap}
+    return {"align": "right", "dx": -gap}
 
 
 def _marker_layers(
@@ -270,24 +280,29 @@ def _marker_layers(
         .mark_rule(color=MUTED_COLOUR, strokeWidth=1.5, strokeDash=[6, 4])
         .encode(x=x, tooltip=[alt.Tooltip("label:N", title=action_agreed)])
     )
-    label = alt.Chart(frame).encode(
-        x=x,
-        y=alt.Y("y:Q", scale=None),
-        text="label:N",
-        tooltip=[alt.Tooltip("label:N", title=action_agreed)],
-    )
-    return [
-        rule,
-        *_haloed(
+    layers: list[Any] = [rule]
+    # One text layer per side: a mark's alignment is one value for all rows.
+    side = [_beside_rule(float(o), x_scale, gap=5)["align"] for o in frame["order"]]
+    for align in ("left", "right"):
+        rows = frame[[s == align for s in side]]
+        if rows.empty:
+            continue
+        label = alt.Chart(rows).encode(
+            x=x,
+            y=alt.Y("y:Q", scale=None),
+            text="label:N",
+            tooltip=[alt.Tooltip("label:N", title=action_agreed)],
+        )
+        layers += _haloed(
             label,
-            align="left",
+            align=align,
             baseline="bottom",
-            dx=5,
+            dx=5 if align == "left" else -5,
             fontSize=FONT_SIZE - 1,
             color=MUTED_COLOUR,
             limit=240,
-        ),
-    ]
+        )
+    return layers
 
 
 # ---------------------------------------------------------------- gap
