@@ -76,7 +76,9 @@ def test_every_chart_is_titled_and_labelled(trends_page: AppTest) -> None:
 
 
 def test_tables_show_effect_sizes_and_readings(trends_page: AppTest) -> None:
-    change, phases, reliability = (df.value for df in trends_page.dataframe)
+    # The change and phase tables wrap (st.table); reliability is a data grid.
+    change, phases = (table.value for table in trends_page.table)
+    (reliability,) = (df.value for df in trends_page.dataframe)
     assert {
         "Compared",
         "Change [95% CI]",

@@ -81,12 +81,14 @@ st.caption(
     "0.5 moderate, 0.8 large). Cliff's δ: how often a later answer beats an "
     "earlier one (−1 to +1). Share who agree: dimension score 5–7, Wilson interval."
 )
-st.dataframe(change_table(result), hide_index=True, width="stretch")
+# Plain tables, not data grids: a grid does not wrap text, so at 1366 px its
+# last columns (the Reading) sat off to the side behind a scroll bar.
+st.table(change_table(result), hide_index=True)
 if result.of_kind("trend"):
     st.markdown("**Phases of the programme** (contrasts, nothing extrapolated)")
     for line in trend_lines(result):
         st.markdown(f"- {plain(line)}")
-    st.dataframe(phase_table(result), hide_index=True, width="stretch")
+    st.table(phase_table(result), hide_index=True)
 st.markdown("**Reliability of each dimension** (within pulses)")
 st.dataframe(reliability_table(result), hide_index=True, width="stretch")
 st.subheader("How to read these figures")

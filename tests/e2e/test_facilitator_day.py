@@ -365,11 +365,51 @@ def test_trends_fits_a_1366_laptop(running: App, browser: Any) -> None:
     widths = page.evaluate(
         """() => [document.documentElement.scrollWidth,
                   ...[...document.querySelectorAll(
-                      '[data-testid=stDataFrame], [data-testid=stVegaLiteChart]')]
+                      '[data-testid=stDataFrame], [data-testid=stTable], '
+                      + '[data-testid=stVegaLiteChart]')]
                     .map(e => Math.round(e.getBoundingClientRect().right))]"""
     )
     assert max(widths) <= LAPTOP["width"], widths
     screenshot(page, "trends-1366")
     page.get_by_text("What changed, and how sure we are").scroll_into_view_if_needed()
     screenshot(page, "trends-1366-change-table")
+    context.close()
+
+
+def test_change_table_reading_is_on_screen_at_1366(running: App, browser: Any) -> None:
+    """Finding 7: every "Reading" of the change table is readable on a 1366 px
+    laptop without scrolling sideways: the table wraps its text to fit."""
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/trends?programme={running.programme_id}")
+    sign_in(page)
+    table = page.get_by_role("table").filter(
+        has=page.get_by_role("columnheader", name="Change [95% CI]")
+    )
+    header = table.get_by_role("columnheader", name="Reading", exact=True)
+    header.wait_for()
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # layout settles after the fonts load
+    column = header.evaluate("th => [...th.parentElement.children].indexOf(th)")
+    rows = table.locator("tbody tr")
+    assert rows.count() > 0
+    readings = []
+    for index in range(rows.count()):
+        cell = rows.nth(index).locator("td, th").nth(column)
+        box = cell.bounding_box()
+        assert box is not None and box["width"] > 0
+        assert box["x"] >= 0, (index, box)
+        assert box["x"] + box["width"] <= LAPTOP["width"], (index, box)
+        readings.append(cell.inner_text().strip())
+    assert set(readings) <= {"improved", "declined", "similar", "unclear"}, readings
+    # Nothing inside the table needs a sideways scroll either.
+    hidden = table.evaluate(
+        "t => [t, ...t.querySelectorAll('*')].some("
+        "e => e.scrollWidth > e.clientWidth + 1 && "
+        "['auto', 'scroll'].includes(getComputedStyle(e).overflowX))"
+    )
+    assert not hidden
+    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
+    header.scroll_into_view_if_needed()
+    screenshot(page, "trends-1366-change-table-readings")
     context.close()
