@@ -204,7 +204,7 @@ def timeline_view(store: Store, programme_id: int) -> None:
             st.markdown(f"**{when} · {plain(session.title)}**")
             st.caption(plain(session.kind))
             for pulse in session.pulses:
-                _pulse_row(store, programme_id, pulse)
+                _pulse_row(store, programme_id, pulse, session.title)
             left, right = st.columns(2)
             with left.popover("Add a pulse"):
                 _add_pulse_form(store, session.id, questions)
@@ -221,7 +221,9 @@ def timeline_view(store: Store, programme_id: int) -> None:
             st.rerun()
 
 
-def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> None:
+def _pulse_row(
+    store: Store, programme_id: int, pulse: programmes.PulseRow, session_title: str
+) -> None:
     info, status, actions = st.columns([3, 2, 4], vertical_alignment="center")
     info.markdown(f"{pulse.moment.capitalize()} · {pulse.form} form · `{pulse.code}`")
     status.markdown(f"{STATUS_BADGE[pulse.status]} · {pulse.responses} answers")
@@ -233,7 +235,9 @@ def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> N
 
     if pulse.status == "open":
         with buttons[0].container(key=f"close-{pulse.id}"):
-            _close_with_confirmation(store, pulse.id)
+            _close_with_confirmation(
+                store, pulse.id, a11y.PULSE_ROW.format(**row), session_title
+            )
     elif pulse.status == "closing":
         if buttons[0].button(
             said("Keep open", a11y.PULSE_ROW), key=f"keep-open-{pulse.id}"
@@ -256,16 +260,23 @@ def _pulse_row(store: Store, programme_id: int, pulse: programmes.PulseRow) -> N
         st.switch_page(LIVE_PAGE, query_params=params)
 
 
-def _close_with_confirmation(store: Store, pulse_id: int) -> None:
-    """Close asks first, then leaves a grace period for forms already open."""
-    with st.popover("Close"):
+def _close_with_confirmation(
+    store: Store, pulse_id: int, named: str, session_title: str
+) -> None:
+    """Close asks first, then leaves a grace period for forms already open.
+
+    A timeline has a Close per open pulse, so the button is heard with the
+    pulse it acts on ("Close the during pulse K7PX2M"), and the question and
+    the confirming button name it in words everyone sees.
+    """
+    with st.popover(heard_only("Close", named)):
         st.markdown(
-            f"**Close this pulse?** People who have the form open get "
-            f"{closing.GRACE_SECONDS} seconds to send it; the countdown shows on "
-            f"Present and Live. After that no answers are taken."
+            f"**Close {plain(named)} ({plain(session_title)})?** People who have "
+            f"the form open get {closing.GRACE_SECONDS} seconds to send it; the "
+            f"countdown shows on Present and Live. After that no answers are taken."
         )
         if st.button(
-            f"Close in {closing.GRACE_SECONDS} s",
+            f"Close {plain(named)} in {closing.GRACE_SECONDS} s",
             key=f"confirm-close-{pulse_id}",
             type="primary",
         ):

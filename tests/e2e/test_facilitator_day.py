@@ -413,3 +413,39 @@ def test_change_table_reading_is_on_screen_at_1366(running: App, browser: Any) -
     header.scroll_into_view_if_needed()
     screenshot(page, "trends-1366-change-table-readings")
     context.close()
+
+
+def test_close_names_the_pulse_it_closes(running: App, browser: Any) -> None:
+    """A timeline has many Close buttons: the button, the question it asks and
+    the confirming button all name the pulse (its moment, code and session),
+    for the eye and for a screen reader alike."""
+    session_id = programmes.add_session(
+        running.store, running.programme_id, "Naming check"
+    )
+    pulse = programmes.create_pulse(running.store, session_id, "during")
+    programmes.open_pulse(running.store, pulse.id)
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
+    sign_in(page)
+    named = f"the during pulse {pulse.code}"
+    trigger = page.get_by_role("button", name=f"Close {named}", exact=True)
+    trigger.wait_for()
+    assert trigger.inner_text().strip().startswith("Close")
+    trigger.click()
+    confirm = page.locator(f".st-key-confirm-close-{pulse.id} button")
+    confirm.wait_for()
+    dialog = page.locator("[data-testid='stPopoverBody']").filter(has=confirm)
+    question = dialog.get_by_text(f"Close {named} (Naming check)?")
+    question.wait_for()
+    assert question.is_visible()
+    # The confirming button says which pulse in its visible words and its name.
+    assert pulse.code in confirm.inner_text()
+    name = confirm.evaluate(
+        "b => b.getAttribute('aria-label') || b.innerText.replace(/\\s+/g, ' ')"
+    )
+    assert named in name, name
+    assert programmes.pulse_by_id(running.store, pulse.id).status == "open"
+    screenshot(page, "close-names-the-pulse")
+    page.keyboard.press("Escape")
+    context.close()
