@@ -449,3 +449,100 @@ def test_close_names_the_pulse_it_closes(running: App, browser: Any) -> None:
     screenshot(page, "close-names-the-pulse")
     page.keyboard.press("Escape")
     context.close()
+
+
+def settled(page: Any) -> None:
+    """Wait until Streamlit's script run (after an edit) has finished."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
+    )
+    page.wait_for_timeout(300)
+
+
+def first_cell(editor: Any) -> Any:
+    """The first row's first column of a data editor, in the grid's own
+    accessible table (the grid itself is drawn on a canvas)."""
+    return editor.locator("[data-testid='glide-cell-1-0']")
+
+
+def type_into_first_cell(page: Any, editor: Any, text: str) -> None:
+    """Overwrite the first row's first column of a data editor: a double click
+    opens the cell's text box (over the canvas grid), fill it, Enter keeps it."""
+    grid = editor.locator("[data-testid='stDataFrameResizable']")
+    grid.wait_for()
+    # Mid-screen: at the top edge the app's sticky header would take the click.
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    settled(page)
+    box = grid.bounding_box()
+    # Below the 35 px header, right of the narrow row-number column.
+    x, y = box["x"] + 90, box["y"] + 35 + 17
+    from playwright.sync_api import TimeoutError as NotYet
+
+    cell_box = page.locator("#portal textarea.gdg-input")
+    for _ in range(5):  # a click while the grid is still being redrawn is lost
+        page.mouse.dblclick(x, y)
+        try:
+            cell_box.wait_for(timeout=2000)
+            break
+        except NotYet:
+            continue
+    cell_box.fill(text)
+    cell_box.press("Enter")
+    settled(page)
+    expect_text(first_cell(editor), text)
+
+
+def expect_text(cell: Any, text: str) -> None:
+    """Wait (bounded) until the cell, found afresh each time, shows ``text``."""
+    from playwright.sync_api import expect
+
+    expect(cell).to_have_text(text, timeout=WAIT_MS)
+
+
+def test_template_edits_survive_a_group_rename_and_a_new_first_date(
+    running: App, browser: Any
+) -> None:
+    """Issue 13 finding 6: renaming a group or moving the first date used to
+    rebuild the timeline editor, silently undoing the facilitator's edits."""
+    context = laptop(browser)
+    page = context.new_page()
+    page.goto(f"{running.url}/facilitator?programme={running.programme_id}")
+    sign_in(page)
+    page.get_by_text("New programme from the template").click()
+    name_box = page.get_by_label("Programme name")
+    name_box.fill("Edited template")
+    name_box.press("Tab")
+    settled(page)
+
+    timeline = page.locator("[class*='st-key-new_plan-']")
+    type_into_first_cell(page, timeline, "Kick-off with both teams")
+    type_into_first_cell(page, page.locator(".st-key-new_groups"), "Early help")
+    # The date is one spin box per part: type year, month and day, then leave.
+    page.get_by_role("spinbutton", name="year, First session").focus()
+    page.keyboard.type("20270301")
+    page.keyboard.press("Tab")
+    settled(page)
+    start = page.locator(".st-key-new_start input[type=date]")
+    assert start.input_value() == "2027-03-01"
+    # The timeline keeps the edit made before the rename and the new date.
+    expect_text(first_cell(timeline), "Kick-off with both teams")
+    screenshot(page, "template-edits-kept")
+
+    page.get_by_role("button", name="Create programme").click()
+    page.wait_for_function(
+        "() => /programme=\\d+/.test(location.search) && "
+        f"!location.search.includes('programme={running.programme_id}')"
+    )
+    made = [
+        p
+        for p in programmes.list_programmes(running.store)
+        if p[1] == "Edited template"
+    ]
+    assert len(made) == 1
+    programme_id = made[0][0]
+    titles = [s.title for s in programmes.timeline(running.store, programme_id)]
+    groups = [g.name for g in programmes.programme_groups(running.store, programme_id)]
+    assert "Early help" in groups, groups
+    assert titles[0] == "Kick-off with both teams", titles
+    context.close()
