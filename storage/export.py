@@ -104,7 +104,7 @@ def export_programme(store: Store, programme_id: int) -> ProgrammeExport:
     k, name = _programme(store, programme_id)
     language = _language(store, programme_id)
     export = ProgrammeExport(programme_id, name, k, language)
-    for pulse in closed_pulses(store, programme_id):
+    for pulse in closed_pulses(store, programme_id, language):
         with store.read():  # re-entrant: the calls below see one snapshot
             shown = results.pulse_results(store, pulse.id)
             named = set(results.shown_groups(store, pulse.id).values())
@@ -116,8 +116,11 @@ def export_programme(store: Store, programme_id: int) -> ProgrammeExport:
     return export
 
 
-def closed_pulses(store: Store, programme_id: int) -> list[ClosedPulse]:
-    """Closed pulses in timeline order (session date, position, moment)."""
+def closed_pulses(
+    store: Store, programme_id: int, language: str = "en"
+) -> list[ClosedPulse]:
+    """Closed pulses in timeline order (session date, position, moment), named
+    with the moment in ``language``."""
     with store.read() as db:
         rows = db.execute(
             "SELECT p.id, s.title, p.moment, s.date, p.status FROM pulses p "
@@ -128,7 +131,7 @@ def closed_pulses(store: Store, programme_id: int) -> list[ClosedPulse]:
             [programme_id],
         ).fetchall()
     return [
-        ClosedPulse(pid, pulse_label(title, moment), day, status)
+        ClosedPulse(pid, pulse_label(title, moment, language), day, status)
         for pid, title, moment, day, status in rows
     ]
 

@@ -320,7 +320,8 @@ def _joined(names: Sequence[str], tr: Translator) -> str:
     """Names joined with "and" (each pair in turn, as the English did)."""
     text = names[0] if names else ""
     for name in names[1:]:
-        # Translators: joins two group names, e.g. "Education and Social work".
+        # Translators: joins two group names as typed, e.g. "Education and
+        # Social work". The names can start with a vowel (Welsh "a" → "ac").
         text = tr.gettext("{first} and {second}").format(first=text, second=name)
     return text
 

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from rendering import csv_files
 from rendering.charts.programme import trend_chart_specs
-from storage import actions, aggregates, programmes
+from storage import actions, aggregates, export, programmes
 from storage.__main__ import main
 from storage.db import Store, open_store
 from storage.demo import build_demo
@@ -206,3 +207,22 @@ def test_findings_json_follows_the_programme_language(
         for field in ("text", "compared", "size", "first", "later"):
             assert _english_left(cy[field] or "") == [], cy[field]
         assert NUMBER.findall(cy["text"]) == NUMBER.findall(en["text"])
+
+
+def test_welsh_csv_names_pulses_with_welsh_moments(demo: Store) -> None:
+    """The CSV's pulse names say the moment in the programme's language too
+    (the session title is as typed); the figures are the same."""
+    english = export.export_programme(demo, 1)
+    programmes.set_programme_language(demo, 1, "cy")
+    try:
+        welsh = export.export_programme(demo, 1)
+    finally:
+        programmes.set_programme_language(demo, 1, "en")
+    moments_en = {row["pulse"].rsplit(" · ", 1)[1] for row in english.aggregates}
+    moments_cy = {row["pulse"].rsplit(" · ", 1)[1] for row in welsh.aggregates}
+    assert moments_en <= {"before", "during", "after"} and moments_en
+    assert moments_cy <= {"cyn", "yn ystod", "ar ôl"} and moments_cy
+    assert [r["mean"] for r in welsh.aggregates] == [
+        r["mean"] for r in english.aggregates
+    ]
+    assert "arolwg" in csv_files.aggregates_csv(welsh).splitlines()[0]
