@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from rendering import csv_files
+from rendering import charts, csv_files
 from rendering.charts.programme import trend_chart_specs
 from storage import actions, aggregates, export, programmes
 from storage.__main__ import main
@@ -226,3 +226,51 @@ def test_welsh_csv_names_pulses_with_welsh_moments(demo: Store) -> None:
         r["mean"] for r in english.aggregates
     ]
     assert "arolwg" in csv_files.aggregates_csv(welsh).splitlines()[0]
+
+
+def _numbers(datasets: dict) -> list[str]:
+    """Every number drawn from a chart's data (values, and numbers inside
+    text such as "3.90 to 5.10"), in sorted order: dataset names are hashes
+    of their content, so they differ between languages."""
+    found: list[str] = []
+    for rows in datasets.values():
+        for row in rows:
+            for value in row.values():
+                found += (
+                    NUMBER.findall(value) if isinstance(value, str) else [repr(value)]
+                )
+    return sorted(found)
+
+
+def test_live_room_charts_in_welsh() -> None:
+    """The live room's two charts: every word ours in Welsh, same numbers."""
+    import pandas as pd
+
+    distribution = pd.DataFrame(
+        {
+            "dimension_label": ["Psychological safety"] * 3,
+            "level": [2, 4, 6],
+            "count": [1, 2, 3],
+            "n": [6, 6, 6],
+        }
+    )
+    means = pd.DataFrame(
+        {
+            "dimension_label": ["Connection", "Connection"],
+            "group": ["Everyone", "Education"],
+            "mean": [4.5, 5.0],
+            "low": [3.9, 4.1],
+            "high": [5.1, 5.9],
+            "n": [12, 6],
+        }
+    )
+    for build, frame in ((charts.distribution_chart, distribution),
+                         (charts.means_chart, means)):  # fmt: skip
+        english = build(frame, k=5).to_dict()
+        welsh = build(frame, k=5, language="cy").to_dict()
+        text_cy = json.dumps(welsh, ensure_ascii=False)
+        assert _english_left(text_cy) == [], build.__name__
+        assert _english_left(json.dumps(english, ensure_ascii=False))
+        assert _numbers(welsh["datasets"]) == _numbers(english["datasets"])
+    assert '"Pawb"' in json.dumps(charts.means_chart(means, language="cy").to_dict(),
+                                  ensure_ascii=False)  # fmt: skip

@@ -9,6 +9,7 @@ from rendering import charts
 from storage import comments, results
 from storage.db import Store
 from survey.instrument import dimension_label
+from ui.i18n import current_language
 from ui.plain import plain
 from ui.present_views import closing_line
 
@@ -90,7 +91,7 @@ def closing_countdown(store: Store, pulse_id: int) -> None:
 
 def results_view(shown: results.PulseResults) -> None:
     """Distributions, and means with intervals (by group where safe)."""
-    distribution, means = result_chart_specs(shown.to_json())
+    distribution, means = result_chart_specs(shown.to_json(), current_language())
     st.vega_lite_chart(distribution, width="stretch")
     st.vega_lite_chart(means, width="stretch")
 
@@ -106,14 +107,16 @@ def room_comments_view(store: Store, pulse_id: int) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def result_chart_specs(snapshot: str) -> tuple[dict, dict]:
-    """Chart specs of a released snapshot, built once: the live view refreshes
-    every few seconds and an Altair build costs ~0.1 s; the snapshot only
-    changes on release."""
+def result_chart_specs(snapshot: str, language: str = "en") -> tuple[dict, dict]:
+    """Chart specs of a released snapshot in ``language``, built once: the live
+    view refreshes every few seconds and an Altair build costs ~0.1 s; the
+    snapshot only changes on release."""
     shown = results.PulseResults.from_json(snapshot)
     return (
-        charts.distribution_chart(distribution_frame(shown), k=shown.k).to_dict(),
-        charts.means_chart(means_frame(shown), k=shown.k).to_dict(),
+        charts.distribution_chart(
+            distribution_frame(shown), k=shown.k, language=language
+        ).to_dict(),
+        charts.means_chart(means_frame(shown), k=shown.k, language=language).to_dict(),
     )
 
 
