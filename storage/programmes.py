@@ -191,9 +191,14 @@ def create_pulse(
 
 
 def set_pulse_status(store: Store, pulse_id: int, status: str) -> None:
-    """Open, close or reopen a pulse."""
+    """Open, close or reopen a pulse. Closing goes through the one close path
+    (``close_pulses``): a bare status change would skip the final release,
+    keep the device hashes and leave the file in arrival order."""
     if status not in STATUSES:
         raise ValueError(f"Status must be one of {', '.join(STATUSES)}.")
+    if status == "closed":
+        close_pulses(store, [pulse_id])
+        return
     with store.write() as db:
         db.execute("UPDATE pulses SET status = ? WHERE id = ?", [status, pulse_id])
 

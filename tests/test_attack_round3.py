@@ -319,3 +319,21 @@ def test_close_leaves_no_wal_while_another_connection_reads(store: Store) -> Non
     # The next use of the store, with nobody else reading, empties it.
     assert results.pulse_results(store, op.pulse.id).n == 40
     assert Path(f"{path}-wal").stat().st_size == 0
+
+
+def test_setting_the_status_to_closed_is_the_one_close_path(store: Store) -> None:
+    """``set_pulse_status(..., "closed")`` only changed the status: no final
+    release, device hashes kept (a token still matched), file not compacted."""
+    op = make_open_pulse(store, k=3)
+    token = "cd" * 32
+    for i in range(3):
+        responses.submit_response(
+            store,
+            op.pulse.id,
+            op.scoring_answers(4),
+            device_token=token if i == 0 else None,
+        )
+    programmes.set_pulse_status(store, op.pulse.id, "closed")
+    assert results.pulse_results(store, op.pulse.id).n == 3  # final release
+    assert not responses.has_answered(store, op.pulse.id, token)
+    assert Path(f"{store.path}-wal").stat().st_size == 0
