@@ -185,8 +185,8 @@ PRIVACY_POINTS: tuple[str, ...] = (
     ),
     N_(
         "**Never stored:** your name, email, IP address, device or the time you "
-        "answered. To allow one answer per phone, only a scrambled code is kept, "
-        "not linked to your answers."
+        "answered. To allow one answer per phone, a scrambled code is kept until "
+        "the pulse closes; after that, nothing links your phone to your answers."
     ),
 )
 """Before the first question: what is stored, what facilitators see, what never is.
