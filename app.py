@@ -2,30 +2,37 @@
 
 Participants land on the join page (the default page, so a join link is
 ``/?code=K7PX2M``) and see no navigation; facilitator pages sit under
-``/facilitator`` and each checks access itself. The accessibility statement
-(``/accessibility``) is open to everyone and linked from every page's footer.
+``/facilitator`` and each checks access itself. Every page, facilitator pages
+included, follows the language chosen by link, remembered choice or browser
+(``ui.i18n``); the facilitator sidebar has the language link. The
+accessibility statement (``/accessibility``) is open to everyone and linked
+from every page's footer.
 """
 
 import streamlit as st
 
 from ui import a11y_text as words
-from ui.i18n import settle_language
+from ui.i18n import _, language_switch, settle_language
 from ui.page_frame import FOOTER_KEY, apply_page_style, page_footer
 from ui.pickers import chosen_params
 from ui.resources import shared_store
 from ui.session_cap import admit_session
 
 shared_store()
+# Participants and facilitators alike get Welsh or English (link, remembered
+# choice, browser), decided before the pages are named: page titles are the
+# browser tab's title and the sidebar's links.
+settle_language()
 
 participant = st.Page(
     "screens/participant/join.py",
-    title="Answer a pulse",
+    title=_("Answer a pulse"),
     icon=":material/touch_app:",
     default=True,
 )
 statement = st.Page(
     "screens/public/accessibility.py",
-    title=words.STATEMENT_TITLE,
+    title=_(words.STATEMENT_TITLE),
     # No page icon: the footer link would draw it on the participant pages too,
     # with the 375 KB icon font (ui/page_frame.page_footer adds it elsewhere).
     url_path="accessibility",
@@ -33,34 +40,36 @@ statement = st.Page(
 facilitator = [
     st.Page(
         "screens/facilitator/programmes.py",
-        title="Programmes",
+        title=_("Programmes"),
         icon=":material/event_note:",
         url_path="facilitator",
     ),
     st.Page(
-        "screens/facilitator/live.py", title="Live room", icon=":material/sensors:"
+        "screens/facilitator/live.py", title=_("Live room"), icon=":material/sensors:"
     ),
     st.Page(
-        "screens/facilitator/trends.py", title="Trends", icon=":material/show_chart:"
+        "screens/facilitator/trends.py", title=_("Trends"), icon=":material/show_chart:"
     ),
     st.Page(
         "screens/facilitator/comments.py",
-        title="Comments",
+        title=_("Comments"),
         icon=":material/forum:",
     ),
     st.Page(
         "screens/facilitator/present.py",
-        title="Present (QR)",
+        title=_("Present (QR)"),
         icon=":material/qr_code_2:",
     ),
     st.Page(
         "screens/facilitator/questions.py",
-        title="Questions",
+        title=_("Questions"),
         icon=":material/edit_note:",
     ),
-    st.Page("screens/facilitator/data.py", title="Data", icon=":material/database:"),
+    st.Page("screens/facilitator/data.py", title=_("Data"), icon=":material/database:"),
     st.Page(
-        "screens/facilitator/settings.py", title="Settings", icon=":material/settings:"
+        "screens/facilitator/settings.py",
+        title=_("Settings"),
+        icon=":material/settings:",
     ),
 ]
 page = st.navigation([participant, statement, *facilitator], position="hidden")
@@ -75,9 +84,6 @@ st.set_page_config(
     page_icon="🌱",
     layout="centered" if public and not is_projector else "wide",
 )
-# Participants get Welsh or English (link, remembered choice, browser); the
-# facilitator pages are not translated yet, so they say they are English.
-settle_language(fixed=None if public else "en")
 admit_session()
 apply_page_style()
 if not public:
@@ -85,6 +91,7 @@ if not public:
     # reload or a new tab opens the same programme (ui/pickers.py).
     params = chosen_params()
     with st.sidebar:
+        language_switch()
         for link in facilitator:
             st.page_link(link, query_params=params)
 if is_projector:  # a wall display: nothing to follow, no footer

@@ -52,6 +52,7 @@ from access.passphrase import (
 )
 from storage import sessions, settings
 from storage.db import Store
+from survey.i18n import N_, Refusal
 
 ENV_VAR = "PULSE_FACILITATOR_PASSWORD"
 
@@ -83,11 +84,12 @@ GLOBAL_FREE_FAILURES = 20
 GLOBAL_DELAY_S = 1.0
 
 
-WRONG_PASSPHRASE = "That passphrase is not right."
+WRONG_PASSPHRASE = N_("That passphrase is not right.")
 
 
-class PassphraseRejected(ValueError):
-    """A passphrase change that was refused; ``str()`` is the message to show."""
+class PassphraseRejected(Refusal):
+    """A passphrase change that was refused; ``str()`` is the English message,
+    ``translated(_)`` the message to show."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def check_login(
     if paused is not None:
         return paused
     if not attempt.strip():
-        return LoginResult(False, 0.0, "Enter the facilitator passphrase.")
+        return LoginResult(False, 0.0, N_("Enter the facilitator passphrase."))
     with _check_lock:
         # Again inside the lock: a burst of parallel tries from one client
         # cannot slip past its count while earlier ones were being checked.
@@ -239,8 +241,10 @@ def check_login(
             return LoginResult(
                 False,
                 0.0,
-                "No facilitator passphrase is set up yet. Restart the app and "
-                "read where it says the passphrase was written.",
+                N_(
+                    "No facilitator passphrase is set up yet. Restart the app and "
+                    "read where it says the passphrase was written."
+                ),
             )
         if sessions.recent_failures(store, now() - GLOBAL_WINDOW_S) > (
             GLOBAL_FREE_FAILURES
@@ -273,17 +277,27 @@ def change_passphrase(
     cleaned = new.strip()
     if len(cleaned) < MIN_LENGTH:
         raise PassphraseRejected(
-            f"The new passphrase needs at least {MIN_LENGTH} characters."
+            N_("The new passphrase needs at least {n} characters."), n=MIN_LENGTH
         )
     if len(new) > MAX_LENGTH:
         raise PassphraseRejected(
-            f"The new passphrase can have at most {MAX_LENGTH} characters."
+            N_("The new passphrase can have at most {n} characters."), n=MAX_LENGTH
         )
     result = check_login(store, current, client, now=now, sleep=sleep)
     if not result.ok:
         if result.message == WRONG_PASSPHRASE:
-            raise PassphraseRejected("The current passphrase is not right.")
+            raise PassphraseRejected(N_("The current passphrase is not right."))
+        if result.retry_after_s > 0:
+            raise PassphraseRejected(
+                N_(
+                    "Too many wrong passphrases from this browser. Try again in "
+                    "{n} seconds."
+                ),
+                n=math.ceil(result.retry_after_s),
+            )
         raise PassphraseRejected(result.message)
     if _normalise(new) == _normalise(current):
-        raise PassphraseRejected("The new passphrase is the same as the current one.")
+        raise PassphraseRejected(
+            N_("The new passphrase is the same as the current one.")
+        )
     _store_hash(store, hash_passphrase(new))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Literal, Protocol
@@ -51,6 +51,24 @@ class Translator(Protocol):
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a constant for extraction; it is translated where it is shown."""
     return message
+
+
+class Refusal(ValueError):
+    """A refused request whose message people read, in their language.
+
+    ``message`` is a catalogue msgid with ``{name}`` placeholders filled from
+    ``params``; ``str()`` is the English (logs, tests), ``translated(_)`` the
+    message in the reader's language. A ``ValueError``, so callers that catch
+    those keep working.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message.format(**params))
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return gettext(self.message).format(**self.params)
 
 
 def po_path(language: str) -> Path:

@@ -89,9 +89,10 @@ def row_counts(store: Store) -> dict[str, int]:
 
 def sign_in(at: AppTest, passphrase: str = PASSPHRASE) -> AppTest:
     """Type the passphrase into the sign-in form on the page ``at`` shows."""
-    box = next(t for t in at.text_input if t.label == "Facilitator passphrase")
+    labels = ("Facilitator passphrase", "Cyfrinymadrodd yr hwylusydd")  # en, cy
+    box = next(t for t in at.text_input if t.label in labels)
     box.set_value(passphrase)
-    next(b for b in at.button if b.label == "Sign in").click().run()
+    next(b for b in at.button if b.label in ("Sign in", "Mewngofnodi")).click().run()
     return at
 
 

@@ -17,12 +17,12 @@ SITE_NAME = "Together Pulse"
 
 # --- facilitator controls: which row a button acts on (heard, not seen) ----
 # Each is heard after the visible button word (ui/markdown_text.heard_only).
-PULSE_ROW = "the {moment} pulse {code}"
+PULSE_ROW = N_("the {moment} pulse {code}")
 """After "Open", "Reopen", "Close", "Present": "Present the during pulse K7PX2M"."""
-LIVE_ROW = "room for the {moment} pulse {code}"
+LIVE_ROW = N_("room for the {moment} pulse {code}")
 """After "Live": "Live room for the during pulse K7PX2M"."""
-MOVE_UP_ROW = "Move up: {text}"
-MOVE_DOWN_ROW = "Move down: {text}"
+MOVE_UP_ROW = N_("Move up: {text}")
+MOVE_DOWN_ROW = N_("Move down: {text}")
 QUESTION_ROW = "{text}"
 """After "Retire" / "Restore": the question's text."""
 
@@ -78,8 +78,8 @@ KNOWN_PROBLEMS: tuple[tuple[str, str], ...] = (
             "own in English only, also on Welsh pages, for example when the "
             "connection drops; a screen reader may read them with Welsh "
             "pronunciation (WCAG 2.2 success criterion 3.1.2, Language of "
-            "Parts). The facilitator pages, and the analysis in the "
-            "downloadable report, are in English only for now."
+            "Parts). The analysis sentences on the Trends page and in the "
+            "downloadable report are in English only for now."
         ),
     ),
     (

@@ -11,6 +11,7 @@ never call this.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import stat
@@ -24,6 +25,7 @@ import streamlit as st
 from access import passphrase as hashing
 from access import signin, tokens
 from storage.db import Store, database_path
+from ui.i18n import _, ngettext, refusal
 from widgets.browser_cookie import (
     CLIENT_COOKIE,
     SESSION_COOKIE,
@@ -133,29 +135,29 @@ def require_facilitator(store: Store) -> None:
         return
     st.session_state.pop(_TOKEN, None)
     keep_session_cookie(None, 0, _client())
-    st.title("Facilitator sign-in")
+    st.title(_("Facilitator sign-in"))
     with st.form("facilitator_sign_in", clear_on_submit=True):
         attempt = st.text_input(
-            "Facilitator passphrase",
+            _("Facilitator passphrase"),
             type="password",
             max_chars=hashing.MAX_LENGTH,
             autocomplete="current-password",
         )
-        submitted = st.form_submit_button("Sign in", type="primary")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         result = signin.check_login(store, attempt, _client())
         if result.ok:
             st.session_state[_TOKEN] = tokens.start_session(store)[0]
             st.rerun()
-        st.error(result.message)
-    st.caption("Answering a pulse needs no passphrase: use the join link or code.")
+        st.error(login_message(result))
+    st.caption(_("Answering a pulse needs no passphrase: use the join link or code."))
     st.stop()
 
 
 def sign_out_button(store: Store, key: str = "facilitator_sign_out") -> None:
     """Sign out of this browser: the token is revoked, so every tab of it and
     any copy of the cookie stop working."""
-    if st.button("Sign out", key=key, icon=":material/logout:"):
+    if st.button(_("Sign out"), key=key, icon=":material/logout:"):
         tokens.end_session(store, st.session_state.pop(_TOKEN, None))
         st.rerun()
 
@@ -165,36 +167,66 @@ def change_passphrase_form(store: Store) -> None:
     configured = signin.configured_passphrase(os.environ, _secrets())
     if configured is not None:
         st.info(
-            f"The passphrase is set by {configured[1]}. Change it there and "
-            f"restart the app."
+            _(
+                "The passphrase is set by {where}. Change it there and restart the app."
+            ).format(where=_where(configured[1]))
         )
         return
     with st.form("change_passphrase", clear_on_submit=True):
         current = st.text_input(
-            "Current passphrase", type="password", autocomplete="current-password"
+            _("Current passphrase"), type="password", autocomplete="current-password"
         )
         new = st.text_input(
-            "New passphrase",
+            _("New passphrase"),
             type="password",
             max_chars=hashing.MAX_LENGTH,
-            help=f"At least {hashing.MIN_LENGTH} characters. "
-            f"A few unrelated words work well.",
+            help=_("At least {n} characters. A few unrelated words work well.").format(
+                n=hashing.MIN_LENGTH
+            ),
         )
-        confirm = st.text_input("New passphrase again", type="password")
-        submitted = st.form_submit_button("Change passphrase")
+        confirm = st.text_input(_("New passphrase again"), type="password")
+        submitted = st.form_submit_button(_("Change passphrase"))
     if not submitted:
         return
     if new != confirm:
-        st.error("The two new passphrases differ. Nothing was changed.")
+        st.error(_("The two new passphrases differ. Nothing was changed."))
         return
     try:
         signin.change_passphrase(store, current, new, _client())
     except signin.PassphraseRejected as refused:
-        st.error(f"{refused} Nothing was changed.")
+        st.error(_("{problem} Nothing was changed.").format(problem=refusal(refused)))
     else:
         token = tokens.start_session(store)[0]
         tokens.end_other_sessions(store, token)
         st.session_state[_TOKEN] = token
         st.success(
-            "Passphrase changed. Other browsers signed in before are signed out."
+            _("Passphrase changed. Other browsers signed in before are signed out.")
         )
+
+
+def login_message(result: signin.LoginResult) -> str:
+    """Why a sign-in was refused, in the page's language (a pause says how long)."""
+    if result.retry_after_s > 0:
+        seconds = math.ceil(result.retry_after_s)
+        if seconds < 90:
+            return ngettext(
+                "Too many wrong passphrases from this browser. Try again in "
+                "{n} second.",
+                "Too many wrong passphrases from this browser. Try again in "
+                "{n} seconds.",
+                seconds,
+            ).format(n=seconds)
+        minutes = math.ceil(seconds / 60)
+        return ngettext(
+            "Too many wrong passphrases from this browser. Try again in {n} minute.",
+            "Too many wrong passphrases from this browser. Try again in {n} minutes.",
+            minutes,
+        ).format(n=minutes)
+    return _(result.message)
+
+
+def _where(source: str) -> str:
+    """Where a configured passphrase comes from, in the page's language."""
+    if source.startswith("the ") and signin.ENV_VAR in source:
+        return _("the {name} environment variable").format(name=signin.ENV_VAR)
+    return _("{key} in .streamlit/secrets.toml").format(key=signin.SECRETS_KEY)

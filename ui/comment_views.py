@@ -7,7 +7,9 @@ import streamlit as st
 
 from storage import comments, programmes
 from storage.db import Store
+from survey.i18n import N_
 from survey.words import MIN_K
+from ui.i18n import _, ngettext, refusal
 
 
 def comment_rule(store: Store, programme_id: int) -> None:
@@ -16,52 +18,59 @@ def comment_rule(store: Store, programme_id: int) -> None:
     current = comments.comment_minimum(store, programme_id)
     with st.form(f"comment-minimum-{programme_id}", border=False):
         minimum = st.number_input(
-            "Comment minimum",
+            _("Comment minimum"),
             min_value=max(k, MIN_K),
             value=current,
             step=1,
-            help="No comment of a pulse is seen, even by you, until the pulse has "
-            "this many answers; later comments arrive in batches of at least "
-            "this many answers. Never below k (Glint uses 10).",
+            help=_(
+                "No comment of a pulse is seen, even by you, until the pulse has "
+                "this many answers; later comments arrive in batches of at least "
+                "this many answers. Never below k (Glint uses 10)."
+            ),
         )
-        if st.form_submit_button("Save comment minimum"):
+        if st.form_submit_button(_("Save comment minimum")):
             try:
                 comments.set_comment_minimum(store, programme_id, int(minimum))
                 st.rerun()
             except ValueError as problem:
-                st.error(str(problem))
+                st.error(refusal(problem))
 
 
 def review_panel(store: Store, pulse_id: int) -> None:
     """Released comments to choose from, and those already chosen."""
     review = comments.review(store, pulse_id)
     st.caption(
-        f"Comments reach you in batches: none before {review.minimum} answers, "
-        f"then after every {review.minimum} more, in random order, so no comment "
-        "can be matched to the person who answered just before it. Only those you "
-        "choose are shown in the live room."
+        _(
+            "Comments reach you in batches: none before {n} answers, then after "
+            "every {n} more, in random order, so no comment can be matched to the "
+            "person who answered just before it. Only those you choose are shown "
+            "in the live room."
+        ).format(n=review.minimum)
     )
     if review.waiting_for:
         st.info(
-            f"Comments from the latest answers appear after {review.waiting_for} "
-            "more answers."
+            ngettext(
+                "Comments from the latest answers appear after {n} more answer.",
+                "Comments from the latest answers appear after {n} more answers.",
+                review.waiting_for,
+            ).format(n=review.waiting_for)
         )
-    _section(store, pulse_id, "To review", review.to_review)
-    _section(store, pulse_id, "Shown in the room", review.shown)
-    _section(store, pulse_id, "Kept from the room", review.hidden)
+    _section(store, pulse_id, N_("To review"), review.to_review)
+    _section(store, pulse_id, N_("Shown in the room"), review.shown)
+    _section(store, pulse_id, N_("Kept from the room"), review.hidden)
 
 
 _ACTIONS = {
-    "review": (("Show in the room", True), ("Keep private", False)),
-    "shown": (("Remove from the room", False),),
-    "hidden": (("Show in the room", True),),
+    "review": ((N_("Show in the room"), True), (N_("Keep private"), False)),
+    "shown": ((N_("Remove from the room"), False),),
+    "hidden": ((N_("Show in the room"), True),),
 }
 
 
 def _section(
     store: Store, pulse_id: int, title: str, listed: list[comments.Comment]
 ) -> None:
-    st.subheader(f"{title} ({len(listed)})")
+    st.subheader(f"{_(title)} ({len(listed)})")
     for comment in listed:
         with st.container(border=True):
             st.text(comment.text)
@@ -69,6 +78,6 @@ def _section(
             for column, (label, show) in zip(
                 buttons, _ACTIONS[comment.state], strict=False
             ):
-                if column.button(label, key=f"{comment.state}-{show}-{comment.id}"):
+                if column.button(_(label), key=f"{comment.state}-{show}-{comment.id}"):
                     comments.choose(store, pulse_id, comment.id, show)
                     st.rerun()

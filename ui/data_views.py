@@ -11,33 +11,60 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
+from babel.dates import format_date
 
 from rendering import csv_files, report
 from storage import actions, aggregates, backup, export, programmes, retention
 from storage.db import Store
+from ui.i18n import _, current_language, ngettext, refusal
+
+
+def _day(value: date) -> str:
+    """A date as the page's language writes it (Babel's CLDR month names)."""
+    return format_date(value, "d MMMM y", locale=current_language())
 
 
 def export_section(store: Store, programme_id: int) -> None:
-    st.subheader("Export (CSV)")
+    st.subheader(_("Export (CSV)"))
     overview = export.export_overview(store, programme_id)
     st.markdown(
-        f"Closed pulses only, and only what the anonymity rules allow: "
-        f"nothing about fewer than **{overview.k}** answers, groups hidden so "
-        f"none can be worked out by subtraction. Comments are never exported."
+        _(
+            "Closed pulses only, and only what the anonymity rules allow: nothing "
+            "about fewer than **{k}** answers, groups hidden so none can be worked "
+            "out by subtraction. Comments are never exported."
+        ).format(k=overview.k)
     )
-    notes = [f"{overview.closed} closed pulse(s) in the export"]
+    notes = [
+        ngettext(
+            "{n} closed pulse in the export",
+            "{n} closed pulses in the export",
+            overview.closed,
+        ).format(n=overview.closed)
+    ]
     if overview.too_small:
-        notes.append(f"{overview.too_small} left out (fewer than {overview.k} answers)")
+        notes.append(
+            ngettext(
+                "{n} left out (fewer than {k} answers)",
+                "{n} left out (fewer than {k} answers)",
+                overview.too_small,
+            ).format(n=overview.too_small, k=overview.k)
+        )
     if overview.not_closed:
-        notes.append(f"{overview.not_closed} draft or open, not exported")
+        notes.append(
+            ngettext(
+                "{n} draft or open, not exported",
+                "{n} draft or open, not exported",
+                overview.not_closed,
+            ).format(n=overview.not_closed)
+        )
     st.caption(" · ".join(notes) + ".")
     files = (
-        ("Aggregates (means, intervals)", csv_files.aggregates_csv,
+        (_("Aggregates (means, intervals)"), csv_files.aggregates_csv,
          csv_files.AGGREGATES_FILE, ":material/table_chart:", None),
-        ("Item-level answers (shuffled)", csv_files.answers_csv,
+        (_("Item-level answers (shuffled)"), csv_files.answers_csv,
          csv_files.ANSWERS_FILE, ":material/list:",
-         "One row per answer; respondents numbered afresh, at random, in each "
-         "pulse, so nobody can be followed from one pulse to the next."),
+         _("One row per answer; respondents numbered afresh, at random, in each "
+           "pulse, so nobody can be followed from one pulse to the next.")),
     )  # fmt: skip
     for column, (label, write, name, icon, help_text) in zip(
         st.columns(2), files, strict=True
@@ -57,14 +84,16 @@ def export_section(store: Store, programme_id: int) -> None:
 
 
 def backup_section(store: Store) -> None:
-    st.subheader("Backup")
+    st.subheader(_("Backup"))
     st.markdown(
-        "A consistent copy of the whole database, safe to take while people "
-        "are answering. It holds every answer and comment: keep it as safely "
-        "as the database, and no longer than the retention period."
+        _(
+            "A consistent copy of the whole database, safe to take while people "
+            "are answering. It holds every answer and comment: keep it as safely "
+            "as the database, and no longer than the retention period."
+        )
     )
     st.download_button(
-        "Download a backup",
+        _("Download a backup"),
         data=lambda: backup.backup_bytes(store),
         file_name=backup.default_backup_name(),
         mime="application/vnd.sqlite3",
@@ -72,13 +101,16 @@ def backup_section(store: Store) -> None:
         on_click="ignore",
     )
     st.caption(
-        "To restore: stop the app, run `python -m storage restore BACKUP`, start "
-        "the app again. The current database is kept as `….before-restore`."
+        _(
+            "To restore: stop the app, run `python -m storage restore BACKUP`, "
+            "start the app again. The current database is kept as "
+            "`….before-restore`."
+        )
     )
 
 
 def retention_section(store: Store, programme_id: int) -> None:
-    st.subheader("Closing and retention")
+    st.subheader(_("Closing and retention"))
     status = retention.retention_status(store, programme_id)
     _closing_controls(store, status)
     _retention_controls(store, status)
@@ -86,26 +118,32 @@ def retention_section(store: Store, programme_id: int) -> None:
 
 def _closing_controls(store: Store, status: retention.RetentionStatus) -> None:
     if status.closed_on is None:
-        st.markdown("This programme is **running**.")
+        st.markdown(_("This programme is **running**."))
         sure = True
         if status.open_pulses:
             sure = st.checkbox(
-                f"Also close its {status.open_pulses} open pulse(s) now",
+                ngettext(
+                    "Also close its {n} open pulse now",
+                    "Also close its {n} open pulses now",
+                    status.open_pulses,
+                ).format(n=status.open_pulses),
                 key=f"close-open-{status.programme_id}",
             )
-        if st.button("Close programme", disabled=not sure):
+        if st.button(_("Close programme"), disabled=not sure):
             retention.close_programme(store, status.programme_id)
             st.rerun()
     else:
-        st.markdown(f"This programme **closed on {status.closed_on:%d %B %Y}**.")
-        if st.button("Reopen programme", help="Stops the retention clock."):
+        st.markdown(
+            _("This programme **closed on {day}**.").format(day=_day(status.closed_on))
+        )
+        if st.button(_("Reopen programme"), help=_("Stops the retention clock.")):
             retention.reopen_programme(store, status.programme_id)
             st.rerun()
 
 
 def _retention_controls(store: Store, status: retention.RetentionStatus) -> None:
     keep = st.checkbox(
-        "Keep item-level answers and comments",
+        _("Keep item-level answers and comments"),
         value=status.retention_days is None,
         key=f"keep-{status.programme_id}",
     )
@@ -113,7 +151,7 @@ def _retention_controls(store: Store, status: retention.RetentionStatus) -> None
     if not keep:
         days = int(
             st.number_input(
-                "Delete them this many days after the programme closes",
+                _("Delete them this many days after the programme closes"),
                 min_value=0,
                 max_value=retention.MAX_RETENTION_DAYS,
                 value=status.retention_days
@@ -123,11 +161,13 @@ def _retention_controls(store: Store, status: retention.RetentionStatus) -> None
                 key=f"days-{status.programme_id}",
             )
         )
-    if days != status.retention_days and st.button("Save retention"):
+    if days != status.retention_days and st.button(_("Save retention")):
         try:
             retention.set_retention(store, status.programme_id, days)
         except ValueError as refused:
-            st.error(f"{refused} Nothing was changed.")
+            st.error(
+                _("{problem} Nothing was changed.").format(problem=refusal(refused))
+            )
         else:
             st.rerun()
     st.caption(_retention_text(status))
@@ -136,30 +176,49 @@ def _retention_controls(store: Store, status: retention.RetentionStatus) -> None
 
 
 def _retention_text(status: retention.RetentionStatus) -> str:
-    held = f"{status.answers:,} answers and {status.comments:,} comments are stored."
-    if status.purge_on is None:
-        return f"{held} Kept until you choose otherwise. Means and trends always stay."
-    if status.due:
-        return (
-            f"{held} They were due for deletion on {status.purge_on:%d %B %Y}; "
-            f"this happens when the app starts. Means and trends stay."
-        )
-    return (
-        f"{held} They will be deleted on {status.purge_on:%d %B %Y} (when the app "
-        f"next starts after that). Means and trends stay."
+    held = _("{answers} and {comments} are stored.").format(
+        answers=ngettext("{n} answer", "{n} answers", status.answers).format(
+            n=f"{status.answers:,}"
+        ),
+        comments=ngettext("{n} comment", "{n} comments", status.comments).format(
+            n=f"{status.comments:,}"
+        ),
     )
+    if status.purge_on is None:
+        kept = _("Kept until you choose otherwise. Means and trends always stay.")
+        return f"{held} {kept}"
+    if status.due:
+        due = _(
+            "They were due for deletion on {day}; this happens when the app "
+            "starts. Means and trends stay."
+        )
+        return f"{held} {due.format(day=_day(status.purge_on))}"
+    later = _(
+        "They will be deleted on {day} (when the app next starts after that). "
+        "Means and trends stay."
+    )
+    return f"{held} {later.format(day=_day(status.purge_on))}"
 
 
 def _purge_now(store: Store, status: retention.RetentionStatus) -> None:
     sure = st.checkbox(
-        "I understand item-level answers and comments of every programme past "
-        "its date are deleted for good",
+        _(
+            "I understand item-level answers and comments of every programme past "
+            "its date are deleted for good"
+        ),
         key=f"purge-sure-{status.programme_id}",
     )
-    if st.button("Delete now", type="primary", disabled=not sure):
+    if st.button(_("Delete now"), type="primary", disabled=not sure):
         report = retention.apply_retention(store, date.today())
         st.success(
-            f"Deleted {report.answers:,} answers and {report.comments:,} comments."
+            _("Deleted {answers} and {comments}.").format(
+                answers=ngettext("{n} answer", "{n} answers", report.answers).format(
+                    n=f"{report.answers:,}"
+                ),
+                comments=ngettext(
+                    "{n} comment", "{n} comments", report.comments
+                ).format(n=f"{report.comments:,}"),
+            )
         )
 
 
@@ -170,13 +229,17 @@ def _csv_bytes(text: str) -> bytes:
 
 def report_section(store: Store, programme_id: int) -> None:
     """The programme report: self-contained HTML, printable on A4."""
-    st.subheader("Report")
+    st.subheader(_("Report"))
     st.caption(
-        "One HTML file with charts, the change table, reliability and the actions "
-        "you tried. Opens offline; print it to PDF on A4 from the browser."
+        _(
+            "One HTML file with charts, the change table, reliability and the "
+            "actions you tried. Opens offline; print it to PDF on A4 from the "
+            "browser. Its language is the programme's (Programmes → Settings "
+            "and groups)."
+        )
     )
     st.download_button(
-        "Download the report (HTML)",
+        _("Download the report (HTML)"),
         data=lambda: report_html(store, programme_id).encode("utf-8"),
         file_name=f"together-pulse-report-{programme_id}.html",
         mime="text/html",

@@ -23,6 +23,7 @@ from survey.i18n import (
     clean_language,
     translations,
 )
+from survey.words import RESERVED_GROUP_NAMES
 from widgets.document_language import document_language, remembered_language
 
 _STATE = "_language"
@@ -42,6 +43,23 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a counted message for ``n`` (Welsh has six plural forms)."""
     return translations(current_language()).ngettext(singular, plural, n)
+
+
+def group_name(group: str) -> str:
+    """A group as shown: the app's own words ("Everyone") translated, names
+    people typed never (a group called "Data" stays "Data")."""
+    return _(group) if group in RESERVED_GROUP_NAMES else group
+
+
+def refusal(problem: Exception) -> str:
+    """A refusal's message in the session's language.
+
+    Refusals raised with a msgid and parameters (``survey.i18n.Refusal``,
+    ``survey.answers.SubmissionRejected``) are translated; any other error
+    shows as raised.
+    """
+    translated = getattr(problem, "translated", None)
+    return translated(_) if callable(translated) else str(problem)
 
 
 def settle_language(*, fixed: Language | None = None) -> Language:

@@ -8,9 +8,10 @@ import segno
 import streamlit as st
 
 from serving import address
-from survey.i18n import LANGUAGE_NAMES, LANGUAGES
+from survey.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from ui.i18n import _
 
-LOOPBACK_WARNING = (
+LOOPBACK_WARNING = N_(
     "Phones cannot open this link: it points at this computer itself "
     "(no network address was found). Connect this computer to the venue's "
     "Wi-Fi and restart, or set PULSE_PUBLIC_URL to the address people can reach."
@@ -57,12 +58,14 @@ def big_code(code: str) -> None:
 def join_language_choice() -> str | None:
     """The facilitator's choice of join-link language (None: each phone decides)."""
     return st.sidebar.radio(
-        "Join link language",
+        _("Join link language"),
         [None, *LANGUAGES],
         format_func=lambda lang: (
-            "Each phone's own" if lang is None else LANGUAGE_NAMES[lang]
+            _("Each phone's own") if lang is None else LANGUAGE_NAMES[lang]
         ),
         key="join-language",
-        help="A Welsh or English QR code opens the pulse in that language; "
-        "participants can still switch on their phone.",
+        help=_(
+            "A Welsh or English QR code opens the pulse in that language; "
+            "participants can still switch on their phone."
+        ),
     )

@@ -9,7 +9,7 @@ from rendering import charts
 from storage import comments, results
 from storage.db import Store
 from survey.instrument import dimension_label
-from ui.i18n import current_language
+from ui.i18n import _, current_language, group_name, ngettext
 from ui.plain import plain
 from ui.present_views import closing_line
 
@@ -22,31 +22,49 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     count_row(room.counts, by_group=revealed)
     if not room.released.shown:
         more = (
-            f"{room.waiting_for} more to go"
+            ngettext("{n} more to go", "{n} more to go", room.waiting_for).format(
+                n=room.waiting_for
+            )
             if room.waiting_for
-            else "a few more: some questions were skipped, and every question "
-            f"needs {room.k} answers"
+            else _(
+                "a few more: some questions were skipped, and every question "
+                "needs {k} answers"
+            ).format(k=room.k)
         )
         st.info(
-            f"Results appear once at least {room.k} people have answered "
-            f"({more}). Nothing is shown for fewer than {room.k}, to keep "
-            "everyone anonymous."
+            _(
+                "Results appear once at least {k} people have answered ({more}). "
+                "Nothing is shown for fewer than {k}, to keep everyone anonymous."
+            ).format(k=room.k, more=more)
         )
         return
     if room.counts.pending:
-        st.caption(
-            f"Showing results from {room.released.n} answers. "
-            + (
-                f"{room.counts.pending} newer answer(s) join them once at least "
-                f"{room.k} are waiting, so no change can be traced to one person."
-                if room.status != "closed"
-                else f"{room.counts.pending} answer(s) that came after the last "
-                f"update are held out: fewer than {room.k} of them, so showing "
-                "them would let someone work out what they said."
+        pending = room.counts.pending
+        held = (
+            ngettext(
+                "{n} newer answer joins them once at least {k} are waiting, so no "
+                "change can be traced to one person.",
+                "{n} newer answers join them once at least {k} are waiting, so no "
+                "change can be traced to one person.",
+                pending,
+            )
+            if room.status != "closed"
+            else ngettext(
+                "{n} answer that came after the last update is held out: fewer "
+                "than {k}, so showing it would let someone work out what was said.",
+                "{n} answers that came after the last update are held out: fewer "
+                "than {k}, so showing them would let someone work out what was said.",
+                pending,
             )
         )
+        shown = ngettext(
+            "Showing results from {n} answer.",
+            "Showing results from {n} answers.",
+            room.released.n,
+        ).format(n=room.released.n)
+        st.caption(f"{shown} {held.format(n=pending, k=room.k)}")
     if not revealed:
-        st.caption("Results are ready. Press **Reveal results** when the room is.")
+        st.caption(_("Results are ready. Press **Reveal results** when the room is."))
         return
     results_view(room.released)
     room_comments_view(store, pulse_id)
@@ -63,15 +81,19 @@ def count_row(room: results.RoomCounts, *, by_group: bool = True) -> None:
     counts = room.group_counts if by_group else {}
     columns = st.columns(1 + len(counts))
     columns[0].metric(
-        "Answers",
+        _("Answers"),
         room.n_now,
-        help=f"of {room.total_expected} expected" if room.total_expected else None,
+        help=_("of {n} expected").format(n=room.total_expected)
+        if room.total_expected
+        else None,
     )
     for column, (group, n) in zip(columns[1:], counts.items(), strict=True):
         of = f" / {room.expected[group]}" if room.expected.get(group) else ""
-        column.metric(plain(group), f"{n}{of}", help="in the results so far")
+        column.metric(
+            plain(group_name(group)), f"{n}{of}", help=_("in the results so far")
+        )
     if not by_group and room.group_counts:
-        st.caption("Counts by group are shown once you reveal results.")
+        st.caption(_("Counts by group are shown once you reveal results."))
 
 
 def closing_countdown(store: Store, pulse_id: int) -> None:
@@ -81,7 +103,7 @@ def closing_countdown(store: Store, pulse_id: int) -> None:
 
     @st.fragment(run_every=1)
     def countdown() -> None:
-        line = closing_line(store, pulse_id)
+        line = closing_line(store, pulse_id, _)
         if line is None:
             st.rerun(scope="app")
         st.warning(line, icon=":material/timer:")
@@ -100,7 +122,7 @@ def room_comments_view(store: Store, pulse_id: int) -> None:
     """Only the comments the facilitator chose (Comments page), in random order."""
     chosen = comments.room_comments(store, pulse_id)
     if chosen:
-        st.markdown(f"**Comments** ({len(chosen)}, in random order)")
+        st.markdown(_("**Comments** ({n}, in random order)").format(n=len(chosen)))
         for comment in chosen:
             with st.container(border=True):
                 st.text(comment)

@@ -45,6 +45,11 @@ button [data-testid='stMarkdownContainer'] p > span {
   padding: 0; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%);
   white-space: nowrap; border: 0;
 }
+/* The language link in the facilitator sidebar (ui/i18n.language_switch). */
+[data-testid='stSidebar'] .tp-language a {
+  display: inline-block; min-height: 24px; min-width: 24px; padding: 0.25rem 0;
+  font-weight: 600;
+}
 /* The footer (app.py): a hairline above, set apart from the page. */
 .st-key-page-footer {
   border-top: 1px solid color-mix(in srgb, currentColor 30%, transparent);

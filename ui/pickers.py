@@ -19,7 +19,9 @@ import streamlit as st
 from storage import programmes
 from storage.db import Store
 from storage.programmes import PulseInfo
+from survey.names import MOMENT_NAMES, PULSE_STATUS_NAMES, msgid_of
 from survey.words import pulse_label
+from ui.i18n import _, ngettext
 
 PROGRAMME = "programme"
 PULSE = "pulse"
@@ -78,7 +80,7 @@ def programme_picker(store: Store) -> int | None:
     """The programme being worked on (from ``?programme=``)."""
     options = dict(programmes.list_programmes(store))
     if not options:
-        st.info("No programme yet: create one on the Programmes page.")
+        st.info(_("No programme yet: create one on the Programmes page."))
         return None
     ids = list(options)
     wanted = _wanted(PROGRAMME)
@@ -88,7 +90,7 @@ def programme_picker(store: Store) -> int | None:
     else:
         st.query_params[PROGRAMME] = str(chosen)
         _remember(PROGRAMME, str(chosen))
-    return _drawn("Programme", options, chosen, _PROGRAMME_KEY, _on_programme_change)
+    return _drawn(_("Programme"), options, chosen, _PROGRAMME_KEY, _on_programme_change)
 
 
 def pulse_picker(store: Store, programme_id: int) -> int | None:
@@ -97,21 +99,27 @@ def pulse_picker(store: Store, programme_id: int) -> int | None:
     open_ids: list[int] = []
     for session in programmes.timeline(store, programme_id):
         for pulse in session.pulses:
-            labels[pulse.id] = (
-                f"{pulse_label(session.title, pulse.moment)} — {pulse.status} "
-                f"({pulse.responses} answers) · {pulse.code}"
+            labels[pulse.id] = ngettext(
+                "{pulse} — {status} ({n} answer) · {code}",
+                "{pulse} — {status} ({n} answers) · {code}",
+                pulse.responses,
+            ).format(
+                pulse=pulse_name(session.title, pulse.moment),
+                status=_(msgid_of(PULSE_STATUS_NAMES, pulse.status)),
+                n=pulse.responses,
+                code=pulse.code,
             )
             if pulse.status in ("open", "closing"):
                 open_ids.append(pulse.id)
     if not labels:
-        st.info("This programme has no pulses yet.")
+        st.info(_("This programme has no pulses yet."))
         return None
     ids = list(labels)
     wanted = _wanted(PULSE)
     chosen = wanted if wanted in labels else (open_ids or ids)[0]
     st.query_params[PULSE] = str(chosen)
     _remember(PULSE, str(chosen))
-    return _drawn("Pulse", labels, chosen, _PULSE_KEY, _on_pulse_change)
+    return _drawn(_("Pulse"), labels, chosen, _PULSE_KEY, _on_pulse_change)
 
 
 def _drawn(
@@ -134,12 +142,17 @@ def _drawn(
     return chosen
 
 
+def pulse_name(session_title: str, moment: str) -> str:
+    """A pulse as the page names it: its session, then its moment in words."""
+    return pulse_label(session_title, _(msgid_of(MOMENT_NAMES, moment)))
+
+
 def sidebar_pulse(store: Store) -> PulseInfo:
     """The pulse chosen in the sidebar; stops the page with a hint if none."""
     with st.sidebar:
         programme_id = programme_picker(store)
         pulse_id = pulse_picker(store, programme_id) if programme_id else None
     if pulse_id is None:
-        st.info("Choose a pulse in the sidebar.")
+        st.info(_("Choose a pulse in the sidebar."))
         st.stop()
     return programmes.pulse_by_id(store, pulse_id)

@@ -29,7 +29,9 @@ from storage import closing, results, sessions
 from storage.db import Store
 from storage.programmes import PulseInfo, pulse_by_id
 from survey.i18n import LANGUAGES, N_, translations
+from ui.i18n import _
 from ui.links import LOOPBACK_WARNING, join_base, join_url
+from ui.pickers import pulse_name
 from ui.plain import plain
 
 # The words the room reads, in the join link's language (a Welsh QR code gets
@@ -60,7 +62,7 @@ _PAGE_CSS = """
 """
 
 
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, title: str = "Join QR code") -> str:
     """The join QR code as an SVG that scales to any size without blurring.
 
     Error correction Q survives a washed-out projector; a quiet zone of four
@@ -77,7 +79,7 @@ def qr_svg(url: str) -> str:
         dark="#000",
         light="#fff",
         svgclass="tp-qr-svg",
-        title="Join QR code",
+        title=title,
     )
     return buffer.getvalue().decode()
 
@@ -89,14 +91,15 @@ def present_view(store: Store, pulse: PulseInfo, language: str | None = None) ->
     url = join_url(pulse.code, base, language)
     st.html(_PAGE_CSS)
     if not base.reachable:
-        st.warning(LOOPBACK_WARNING, icon=":material/wifi_off:")
-    st.title(plain(f"{pulse.session_title} · {pulse.moment}"), anchor=False)
+        st.warning(_(LOOPBACK_WARNING), icon=":material/wifi_off:")
+    st.title(plain(pulse_name(pulse.session_title, pulse.moment)), anchor=False)
     qr, words = st.columns([3, 2], vertical_alignment="center", gap="large")
     with qr:
+        alt = _html_text(_("QR code to join this pulse"))
+        svg = base64.b64encode(qr_svg(url, _("Join QR code")).encode()).decode()
         st.html(
-            '<div class="tp-qr"><img alt="QR code to join this pulse" src="'
-            "data:image/svg+xml;base64,"
-            f'{base64.b64encode(qr_svg(url).encode()).decode()}"></div>'
+            f'<div class="tp-qr"><img alt="{alt}" '
+            f'src="data:image/svg+xml;base64,{svg}"></div>'
         )
     lang = language or "en"
     words_in = translations(lang).gettext
@@ -176,13 +179,15 @@ def projector_link_controls(
     store: Store, pulse_id: int, language: str | None = None
 ) -> None:
     """Make a present-only link for this pulse (shown once), or revoke them."""
-    with st.expander(":material/cast: Projector link"):
+    with st.expander(":material/cast: " + _("Projector link")):
         st.caption(
-            "Open this link on the projector's computer: it shows only this "
-            "pulse's QR code, code and count, needs no sign-in, and works until "
-            "you revoke it."
+            _(
+                "Open this link on the projector's computer: it shows only this "
+                "pulse's QR code, code and count, needs no sign-in, and works "
+                "until you revoke it."
+            )
         )
-        if st.button("Make a projector link", key=f"screen-new-{pulse_id}"):
+        if st.button(_("Make a projector link"), key=f"screen-new-{pulse_id}"):
             token = tokens.new_screen_link(store, pulse_id)
             lang = f"&qr_lang={language}" if language else ""
             st.session_state[f"_screen_link_{pulse_id}"] = (
@@ -193,7 +198,8 @@ def projector_link_controls(
             st.code(made, language=None, wrap_lines=True)
         live = sessions.screen_link_count(store, pulse_id)
         if live and st.button(
-            f"Revoke projector links ({live})", key=f"screen-revoke-{pulse_id}"
+            _("Revoke projector links ({n})").format(n=live),
+            key=f"screen-revoke-{pulse_id}",
         ):
             tokens.revoke_screen_links(store, pulse_id)
             st.session_state.pop(f"_screen_link_{pulse_id}", None)
@@ -209,10 +215,12 @@ def projector_screen(store: Store, token: str) -> None:
     nothing else, no sign-in; a revoked or unknown link says only that."""
     pulse_id = tokens.screen_pulse(store, token)
     if pulse_id is None:
-        st.title("Projector link not valid")
+        st.title(_("Projector link not valid"))
         st.info(
-            "This projector link is not valid: it may have been revoked. Ask the "
-            "facilitator for a new one."
+            _(
+                "This projector link is not valid: it may have been revoked. Ask "
+                "the facilitator for a new one."
+            )
         )
     else:
         language = st.query_params.get("qr_lang")

@@ -10,21 +10,38 @@ import streamlit as st
 from storage import closing, programmes, responses
 from storage.db import Store
 from survey import words
-from survey.i18n import LANGUAGE_NAMES, LANGUAGES
+from survey.i18n import LANGUAGE_NAMES, LANGUAGES, N_, text_in
 from survey.instrument import MOMENTS, dimension_label
+from survey.names import (
+    FORM_NAMES,
+    MOMENT_NAMES,
+    PULSE_STATUS_NAMES,
+    SESSION_KIND_NAMES,
+    msgid_of,
+)
 from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
 from ui import a11y_text as a11y
+from ui.i18n import _, current_language, ngettext, refusal
 from ui.markdown_text import heard_only
 from ui.plain import plain
 
 LIVE_PAGE = "screens/facilitator/live.py"
 PRESENT_PAGE = "screens/facilitator/present.py"
 STATUS_BADGE = {
-    "draft": ":gray[draft]",
-    "open": ":green[**open**]",
-    "closing": ":orange[**closing**]",
-    "closed": "closed",
+    "draft": ":gray[{status}]",
+    "open": ":green[**{status}**]",
+    "closing": ":orange[**{status}**]",
+    "closed": "{status}",
 }
+"""How each status is marked; the word itself comes from the catalogue."""
+
+
+def moment_name(moment: str) -> str:
+    return _(msgid_of(MOMENT_NAMES, moment))
+
+
+def kind_name(kind: str) -> str:
+    return _(msgid_of(SESSION_KIND_NAMES, kind))
 
 
 _PLAN_BASE = "_new_plan_base"
@@ -42,7 +59,9 @@ def new_programme(store: Store) -> int | None:
     form, once created, selects the programme made from it.
     """
     name = st.text_input(
-        "Programme name", placeholder="e.g. Children's services 2027", key="new_name"
+        _("Programme name"),
+        placeholder=_("e.g. Children's services 2027"),
+        key="new_name",
     )
     groups = st.data_editor(
         pd.DataFrame(
@@ -51,46 +70,62 @@ def new_programme(store: Store) -> int | None:
         num_rows="dynamic",
         key="new_groups",
         column_config={
-            "expected headcount": st.column_config.NumberColumn(min_value=0, step=1)
+            "group": st.column_config.TextColumn(_("Group")),
+            "expected headcount": st.column_config.NumberColumn(
+                _("Expected headcount"), min_value=0, step=1
+            ),
         },
     )
     left, right = st.columns(2)
     k = left.number_input(
-        "Anonymity minimum k",
+        _("Anonymity minimum k"),
         min_value=words.MIN_K,
         value=5,
         step=1,
-        help="No figure is shown for fewer than k answers (never below 3).",
+        help=_(
+            "No figure is shown for fewer than k answers (never below {min})."
+        ).format(min=words.MIN_K),
     )
-    start = right.date_input("First session", value=date.today(), key="new_start")
+    start = right.date_input(_("First session"), value=date.today(), key="new_start")
     group_names = [str(g).strip() for g in groups["group"].dropna() if str(g).strip()]
     if _PLAN_BASE not in st.session_state:
         _rebuild_plan(group_names, start)
     st.markdown(
-        f"**Timeline** — from the template “{TEMPLATE_NAME}”; edit freely. "
-        "Dates skip weekends and 24 December–1 January."
+        _(
+            "**Timeline** — from the template “{template}”; edit freely. "
+            "Dates skip weekends and 24 December–1 January."
+        ).format(template=_(TEMPLATE_NAME))
     )
     plan = st.data_editor(
         st.session_state[_PLAN_BASE],
         num_rows="dynamic",
         key=f"new_plan-{st.session_state.get(_PLAN_VERSION, 0)}",
         column_config={
-            "date": st.column_config.DateColumn(),
-            "kind": st.column_config.SelectboxColumn(options=programmes.SESSION_KINDS),
+            "title": st.column_config.TextColumn(_("Title")),
+            "date": st.column_config.DateColumn(_("Date")),
+            "kind": st.column_config.SelectboxColumn(
+                _("Kind"),
+                options=programmes.SESSION_KINDS,
+                format_func=kind_name,
+            ),
+            **{
+                m: st.column_config.CheckboxColumn(moment_name(m).capitalize())
+                for m in MOMENTS
+            },
         },
         width="stretch",
     )
     st.button(
-        "Rebuild the timeline from the groups and first date",
-        help="Replaces your timeline edits with the template's sessions.",
+        _("Rebuild the timeline from the groups and first date"),
+        help=_("Replaces your timeline edits with the template's sessions."),
         on_click=_rebuild_plan,
         args=(group_names, start),
     )
-    if not st.button("Create programme", type="primary"):
+    if not st.button(_("Create programme"), type="primary"):
         return None
     group_rows = [
         (str(r["group"]).strip(), _int_or_none(r["expected headcount"]))
-        for _, r in groups.iterrows()
+        for _index, r in groups.iterrows()
         if not pd.isna(r["group"]) and str(r["group"]).strip()
     ]
     sessions = _plan_from_frame(plan)
@@ -105,7 +140,7 @@ def new_programme(store: Store) -> int | None:
             store, name, group_rows, sessions, k=int(k)
         )
     except ValueError as problem:
-        st.error(plain(problem))
+        st.error(plain(refusal(problem)))
         return None
     # Recorded before anything else is drawn: a second click that interrupts
     # this run finds it.
@@ -134,7 +169,7 @@ def _plan_frame(plan: list[SessionPlan]) -> pd.DataFrame:
 
 def _plan_from_frame(frame: pd.DataFrame) -> list[SessionPlan]:
     plans = []
-    for _, row in frame.iterrows():
+    for _index, row in frame.iterrows():
         if pd.isna(row["title"]) or not str(row["title"]).strip():
             continue
         when = row["date"] if not pd.isna(row["date"]) else date.today()
@@ -152,42 +187,42 @@ def _int_or_none(value: object) -> int | None:
 def programme_settings(store: Store, programme_id: int) -> None:
     programme = programmes.get_programme(store, programme_id)
     with st.form(f"settings-{programme_id}"):
-        name = st.text_input("Name", value=programme.name)
+        name = st.text_input(_("Name"), value=programme.name)
         k = st.number_input(
-            "Anonymity minimum k", min_value=words.MIN_K, value=programme.k, step=1
+            _("Anonymity minimum k"), min_value=words.MIN_K, value=programme.k, step=1
         )
         language = st.selectbox(
-            "Language of the report and CSV headers",
+            _("Language of the report and CSV headers"),
             LANGUAGES,
             index=LANGUAGES.index(programme.language),
             format_func=LANGUAGE_NAMES.get,
-            help="Participants still choose their own language when they answer.",
+            help=_("Participants still choose their own language when they answer."),
         )
-        if st.form_submit_button("Save"):
+        if st.form_submit_button(_("Save")):
             try:
                 programmes.update_programme(store, programme_id, name, int(k))
                 programmes.set_programme_language(store, programme_id, language)
                 st.rerun()
             except ValueError as problem:
-                st.error(plain(problem))
-    st.markdown("**Groups** (rename, set expected headcount, or add one)")
+                st.error(plain(refusal(problem)))
+    st.markdown(_("**Groups** (rename, set expected headcount, or add one)"))
     for group in programme.groups:
         with st.form(f"group-{group.id}", border=False):
             left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
-            new_name = left.text_input("Group", value=group.name)
+            new_name = left.text_input(_("Group"), value=group.name)
             expected = mid.number_input(
-                "Expected headcount", min_value=0, value=group.expected or 0
+                _("Expected headcount"), min_value=0, value=group.expected or 0
             )
-            if right.form_submit_button("Save"):
+            if right.form_submit_button(_("Save")):
                 programmes.save_group(
                     store, programme_id, new_name, int(expected) or None, group.id
                 )
                 st.rerun()
     with st.form(f"group-new-{programme_id}", border=False):
         left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
-        new_name = left.text_input("New group")
-        expected = mid.number_input("Expected headcount", min_value=0, value=0)
-        if right.form_submit_button("Add") and new_name.strip():
+        new_name = left.text_input(_("New group"))
+        expected = mid.number_input(_("Expected headcount"), min_value=0, value=0)
+        if right.form_submit_button(_("Add")) and new_name.strip():
             programmes.save_group(store, programme_id, new_name, int(expected) or None)
             st.rerun()
 
@@ -200,21 +235,21 @@ def timeline_view(store: Store, programme_id: int) -> None:
     ]
     for session in programmes.timeline(store, programme_id):
         with st.container(border=True):
-            when = plain(session.date or "no date")
+            when = plain(session.date) if session.date else _("no date")
             st.markdown(f"**{when} · {plain(session.title)}**")
-            st.caption(plain(session.kind))
+            st.caption(plain(kind_name(session.kind)))
             for pulse in session.pulses:
                 _pulse_row(store, programme_id, pulse, session.title)
             left, right = st.columns(2)
-            with left.popover("Add a pulse"):
+            with left.popover(_("Add a pulse")):
                 _add_pulse_form(store, session.id, questions)
-            with right.popover("Edit session"):
+            with right.popover(_("Edit session")):
                 _edit_session_form(store, session)
-    with st.popover("Add a session"), st.form(f"add-session-{programme_id}"):
-        title = st.text_input("Title")
-        kind = st.selectbox("Kind", programmes.SESSION_KINDS)
-        when = st.date_input("Date", value=date.today())
-        if st.form_submit_button("Add session") and title.strip():
+    with st.popover(_("Add a session")), st.form(f"add-session-{programme_id}"):
+        title = st.text_input(_("Title"))
+        kind = st.selectbox(_("Kind"), programmes.SESSION_KINDS, format_func=kind_name)
+        when = st.date_input(_("Date"), value=date.today())
+        if st.form_submit_button(_("Add session")) and title.strip():
             programmes.add_session(
                 store, programme_id, title, kind=kind, date=when.isoformat()
             )
@@ -225,38 +260,51 @@ def _pulse_row(
     store: Store, programme_id: int, pulse: programmes.PulseRow, session_title: str
 ) -> None:
     info, status, actions = st.columns([3, 2, 4], vertical_alignment="center")
-    info.markdown(f"{pulse.moment.capitalize()} · {pulse.form} form · `{pulse.code}`")
-    status.markdown(f"{STATUS_BADGE[pulse.status]} · {pulse.responses} answers")
+    moment = moment_name(pulse.moment)
+    info.markdown(
+        _("{moment} · {form} form · `{code}`").format(
+            moment=moment.capitalize(),
+            form=_(msgid_of(FORM_NAMES, pulse.form)),
+            code=pulse.code,
+        )
+    )
+    badge = STATUS_BADGE[pulse.status].format(
+        status=_(msgid_of(PULSE_STATUS_NAMES, pulse.status))
+    )
+    answers = ngettext("{n} answer", "{n} answers", pulse.responses)
+    status.markdown(f"{badge} · {answers.format(n=pulse.responses)}")
     buttons = actions.columns(3)
-    row = {"moment": pulse.moment, "code": pulse.code}  # heard: which row
+    row = {"moment": moment, "code": pulse.code}  # heard: which row
 
     def said(visible: str, spoken: str) -> str:
-        return heard_only(visible, spoken.format(**row))
+        return heard_only(_(visible), _(spoken).format(**row))
 
     if pulse.status == "open":
         with buttons[0].container(key=f"close-{pulse.id}"):
             _close_with_confirmation(
-                store, pulse.id, a11y.PULSE_ROW.format(**row), session_title
+                store, pulse.id, _(a11y.PULSE_ROW).format(**row), session_title
             )
     elif pulse.status == "closing":
         if buttons[0].button(
-            said("Keep open", a11y.PULSE_ROW), key=f"keep-open-{pulse.id}"
+            said(N_("Keep open"), a11y.PULSE_ROW), key=f"keep-open-{pulse.id}"
         ):
             closing.keep_open(store, pulse.id)
             st.rerun()
     elif buttons[0].button(
-        said("Open", a11y.PULSE_ROW)
+        said(N_("Open"), a11y.PULSE_ROW)
         if pulse.status == "draft"
-        else said("Reopen", a11y.PULSE_ROW),
+        else said(N_("Reopen"), a11y.PULSE_ROW),
         key=f"open-{pulse.id}",
         type="primary" if pulse.status == "draft" else "secondary",
     ):
         programmes.open_pulse(store, pulse.id)
         st.rerun()
     params = {"programme": str(programme_id), "pulse": str(pulse.id)}
-    if buttons[1].button(said("Present", a11y.PULSE_ROW), key=f"present-{pulse.id}"):
+    if buttons[1].button(
+        said(N_("Present"), a11y.PULSE_ROW), key=f"present-{pulse.id}"
+    ):
         st.switch_page(PRESENT_PAGE, query_params=params)
-    if buttons[2].button(said("Live", a11y.LIVE_ROW), key=f"live-{pulse.id}"):
+    if buttons[2].button(said(N_("Live"), a11y.LIVE_ROW), key=f"live-{pulse.id}"):
         st.switch_page(LIVE_PAGE, query_params=params)
 
 
@@ -269,14 +317,22 @@ def _close_with_confirmation(
     pulse it acts on ("Close the during pulse K7PX2M"), and the question and
     the confirming button name it in words everyone sees.
     """
-    with st.popover(heard_only("Close", named)):
+    with st.popover(heard_only(_("Close"), named)):
         st.markdown(
-            f"**Close {plain(named)} ({plain(session_title)})?** People who have "
-            f"the form open get {closing.GRACE_SECONDS} seconds to send it; the "
-            f"countdown shows on Present and Live. After that no answers are taken."
+            _(
+                "**Close {pulse} ({session})?** People who have the form open get "
+                "{seconds} seconds to send it; the countdown shows on Present and "
+                "Live. After that no answers are taken."
+            ).format(
+                pulse=plain(named),
+                session=plain(session_title),
+                seconds=closing.GRACE_SECONDS,
+            )
         )
         if st.button(
-            f"Close {plain(named)} in {closing.GRACE_SECONDS} s",
+            _("Close {pulse} in {seconds} s").format(
+                pulse=plain(named), seconds=closing.GRACE_SECONDS
+            ),
             key=f"confirm-close-{pulse_id}",
             type="primary",
         ):
@@ -288,68 +344,82 @@ def _add_pulse_form(
     store: Store, session_id: int, questions: list[programmes.QuestionRow]
 ) -> None:
     with st.form(f"add-pulse-{session_id}", border=False):
-        moment = st.selectbox("Moment", MOMENTS)
+        moment = st.selectbox(_("Moment"), MOMENTS, format_func=moment_name)
         form = st.radio(
-            "Questions",
+            _("Questions"),
             ["full", "short", "custom"],
             format_func={
-                "full": "Full form (before / after)",
-                "short": "Short form (during)",
-                "custom": "Pick questions",
+                "full": _("Full form (before / after)"),
+                "short": _("Short form (during)"),
+                "custom": _("Pick questions"),
             }.__getitem__,
         )
         picked = st.multiselect(
-            "Questions for a custom pulse",
+            _("Questions for a custom pulse"),
             [q.id for q in questions],
             format_func={
-                q.id: f"{dimension_label(q.dimension)}: {q.text}" for q in questions
+                q.id: f"{_(dimension_label(q.dimension))}: "
+                f"{text_in(current_language(), q.text, q.text_cy)}"
+                for q in questions
             }.__getitem__,
         )
-        if st.form_submit_button("Add pulse"):
+        if st.form_submit_button(_("Add pulse")):
             try:
                 programmes.add_pulse(store, session_id, moment, form, picked)
                 st.rerun()
             except ValueError as problem:
-                st.error(plain(problem))
+                st.error(plain(refusal(problem)))
 
 
 def _edit_session_form(store: Store, session: programmes.SessionRow) -> None:
     with st.form(f"edit-session-{session.id}", border=False):
-        title = st.text_input("Title", value=session.title)
+        title = st.text_input(_("Title"), value=session.title)
         kinds = list(programmes.SESSION_KINDS)
         kind = st.selectbox(
-            "Kind",
+            _("Kind"),
             kinds,
             index=kinds.index(session.kind) if session.kind in kinds else 0,
+            format_func=kind_name,
         )
         when = st.date_input(
-            "Date", value=date.fromisoformat(session.date) if session.date else None
+            _("Date"), value=date.fromisoformat(session.date) if session.date else None
         )
         save, remove = st.columns(2)
-        if save.form_submit_button("Save"):
+        if save.form_submit_button(_("Save")):
             programmes.update_session(
                 store, session.id, title, kind, when.isoformat() if when else None
             )
             st.rerun()
-        if remove.form_submit_button("Delete session"):
+        if remove.form_submit_button(_("Delete session")):
             try:
                 programmes.delete_session(store, session.id)
                 st.rerun()
             except ValueError as problem:
-                st.error(plain(problem))
+                st.error(plain(refusal(problem)))
 
 
 def delete_answers(store: Store, programme_id: int) -> None:
     """Delete all answers of the programme, after typing DELETE to confirm."""
     st.warning(
-        "Deleting answers removes every answer, score, comment and device record "
-        "of this programme's pulses. It cannot be undone."
+        _(
+            "Deleting answers removes every answer, score, comment and device "
+            "record of this programme's pulses. It cannot be undone."
+        )
     )
+    # The word to type is the page's own ("DILEU" in Welsh); the English one
+    # works too, so a facilitator following English notes is not refused.
+    word = _("DELETE")
     with st.form(f"delete-{programme_id}"):
-        typed = st.text_input("Type DELETE to confirm")
-        if st.form_submit_button("Delete all answers", type="primary"):
-            if typed.strip() == "DELETE":
+        typed = st.text_input(_("Type {word} to confirm").format(word=word))
+        if st.form_submit_button(_("Delete all answers"), type="primary"):
+            if typed.strip() in (word, "DELETE"):
                 deleted = responses.delete_programme_responses(store, programme_id)
-                st.success(f"Deleted {deleted} responses.")
+                st.success(
+                    ngettext(
+                        "Deleted {n} response.", "Deleted {n} responses.", deleted
+                    ).format(n=deleted)
+                )
             else:
-                st.error("Nothing deleted: type DELETE to confirm.")
+                st.error(
+                    _("Nothing deleted: type {word} to confirm.").format(word=word)
+                )

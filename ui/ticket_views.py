@@ -9,6 +9,7 @@ from rendering.tickets import ticket_sheet
 from storage import tickets
 from storage.db import Store
 from storage.programmes import PulseInfo
+from ui.i18n import _
 
 _SHEET = "_ticket_sheet"
 
@@ -17,20 +18,24 @@ def ticket_rule(store: Store, programme_id: int) -> None:
     """Turn one-time tickets on or off for the programme's pulses."""
     required = tickets.uses_tickets(store, programme_id)
     wanted = st.toggle(
-        "Answer only with one-time tickets (printed QR cards)",
+        _("Answer only with one-time tickets (printed QR cards)"),
         value=required,
         key=f"tickets-{programme_id}",
-        help="Each printed card answers once, so nobody can send extra answers "
-        "to work out someone else's. Print the cards from the Present page.",
+        help=_(
+            "Each printed card answers once, so nobody can send extra answers "
+            "to work out someone else's. Print the cards from the Present page."
+        ),
     )
     if wanted != required:
         tickets.set_uses_tickets(store, programme_id, wanted)
         st.rerun()
     if not wanted:
         st.caption(
-            "Without tickets, answers that come without a device token (a private "
-            "window, or a script) are accepted, so one person can answer more "
-            "than once: see the README, “Anonymity, as stored”."
+            _(
+                "Without tickets, answers that come without a device token (a "
+                "private window, or a script) are accepted, so one person can "
+                "answer more than once: see the README, “Anonymity, as stored”."
+            )
         )
 
 
@@ -41,18 +46,22 @@ def ticket_printer(
     each card's QR code is ``join_link`` with its ticket."""
     if not tickets.uses_tickets(store, pulse.programme_id):
         return
-    st.subheader("One-time tickets")
+    st.subheader(_("One-time tickets"))
     counts = tickets.ticket_counts(store, pulse.id)
-    st.caption(f"{counts.issued} printed for this pulse, {counts.used} used.")
+    st.caption(
+        _("{issued} printed for this pulse, {used} used.").format(
+            issued=counts.issued, used=counts.used
+        )
+    )
     with st.form(f"print-tickets-{pulse.id}", border=False):
         count = st.number_input(
-            "How many cards",
+            _("How many cards"),
             min_value=1,
             max_value=tickets.MAX_TICKETS_PER_SHEET,
             value=30,
             step=1,
         )
-        if st.form_submit_button("Make the cards"):
+        if st.form_submit_button(_("Make the cards")):
             made = tickets.issue_tickets(store, pulse.id, int(count))
             st.session_state[_SHEET] = (
                 pulse.id,
@@ -68,7 +77,7 @@ def ticket_printer(
     sheet = st.session_state.get(_SHEET)
     if sheet and sheet[0] == pulse.id:
         st.download_button(
-            "Download the cards (HTML, print on A4)",
+            _("Download the cards (HTML, print on A4)"),
             data=sheet[1].encode("utf-8"),
             file_name=f"tickets-{pulse.code}.html",
             mime="text/html",
@@ -76,6 +85,8 @@ def ticket_printer(
             key=f"ticket-sheet-{pulse.id}",
         )
         st.caption(
-            "This sheet is the only copy of these tickets: only their hashes are "
-            "stored. Cut the cards, shuffle them, hand them out at random."
+            _(
+                "This sheet is the only copy of these tickets: only their hashes "
+                "are stored. Cut the cards, shuffle them, hand them out at random."
+            )
         )

@@ -15,7 +15,7 @@ from storage import actions, aggregates
 from storage.db import Store
 from survey import trends
 from survey.actions import markers
-from ui.i18n import current_language
+from ui.i18n import _, current_language
 from ui.resources import store_at
 
 
@@ -25,10 +25,11 @@ def programme_trends(
     """The trends and the data version they were computed for."""
     version = aggregates.data_version(store, programme_id)
     language = current_language()
-    return _trends(store.path, programme_id, version, language), version
+    with st.spinner(_("Computing trends…")):
+        return _trends(store.path, programme_id, version, language), version
 
 
-@st.cache_data(show_spinner="Computing trends…", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _trends(
     path: str, programme_id: int, version: tuple, language: str
 ) -> trends.ProgrammeTrends:

@@ -4,14 +4,15 @@ import streamlit as st
 
 from ui.access import require_facilitator
 from ui.comment_views import review_panel
-from ui.pickers import sidebar_pulse
+from ui.i18n import _
+from ui.pickers import pulse_name, sidebar_pulse
 from ui.plain import plain
 from ui.resources import shared_store
 
 store = shared_store()
 require_facilitator(store)
 
-st.title("Comments")
+st.title(_("Comments"))
 pulse = sidebar_pulse(store)
-st.subheader(plain(f"{pulse.session_title} · {pulse.moment}"))
+st.subheader(plain(pulse_name(pulse.session_title, pulse.moment)))
 review_panel(store, pulse.id)

@@ -9,13 +9,14 @@ from ui.data_views import (
     report_section,
     retention_section,
 )
+from ui.i18n import _
 from ui.pickers import programme_picker
 from ui.resources import shared_store
 
 store = shared_store()
 require_facilitator(store)
 
-st.title("Data")
+st.title(_("Data"))
 with st.sidebar:
     programme_id = programme_picker(store)
 if programme_id is not None:

@@ -6,6 +6,7 @@ import streamlit as st
 from ui.access import require_facilitator
 from ui.action_views import action_list, add_action_form
 from ui.comment_views import comment_rule
+from ui.i18n import _
 from ui.pickers import programme_picker, select_programme
 from ui.programme_views import (
     delete_answers,
@@ -19,8 +20,8 @@ from ui.ticket_views import ticket_rule
 store = shared_store()
 require_facilitator(store)
 
-st.title("Programmes")
-with st.expander(":material/add: New programme from the template"):
+st.title(_("Programmes"))
+with st.expander(":material/add: " + _("New programme from the template")):
     created = new_programme(store)
     if created is not None:
         select_programme(created)
@@ -29,7 +30,7 @@ with st.expander(":material/add: New programme from the template"):
 programme_id = programme_picker(store)
 if programme_id is not None:
     timeline, agreed, settings, danger = st.tabs(
-        ["Timeline", "Actions", "Settings and groups", "Delete"]
+        [_("Timeline"), _("Actions"), _("Settings and groups"), _("Delete")]
     )
     with timeline:
         timeline_view(store, programme_id)

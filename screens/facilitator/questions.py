@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.access import require_facilitator
+from ui.i18n import _
 from ui.pickers import programme_picker
 from ui.question_views import add_question_form, question_list
 from ui.resources import shared_store
@@ -10,10 +11,13 @@ from ui.resources import shared_store
 store = shared_store()
 require_facilitator(store)
 
-st.title("Questions")
+st.title(_("Questions"))
 st.caption(
-    "Items answered already are never edited: retire one and add a new one, so "
-    "earlier answers keep their meaning. Changes apply to pulses created afterwards."
+    _(
+        "Items answered already are never edited: retire one and add a new one, "
+        "so earlier answers keep their meaning. Changes apply to pulses created "
+        "afterwards."
+    )
 )
 programme_id = programme_picker(store)
 if programme_id is not None:
