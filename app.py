@@ -11,8 +11,9 @@ from every page's footer.
 
 import streamlit as st
 
+from survey.i18n import clean_language
 from ui import a11y_text as words
-from ui.i18n import _, language_switch, settle_language
+from ui.i18n import LANG_PARAM, _, language_switch, settle_language
 from ui.page_frame import FOOTER_KEY, apply_page_style, page_footer
 from ui.pickers import chosen_params
 from ui.resources import shared_store
@@ -90,6 +91,8 @@ if not public:
     # Every link carries the chosen programme (and pulse): a page switch, a
     # reload or a new tab opens the same programme (ui/pickers.py).
     params = chosen_params()
+    if clean_language(st.query_params.get(LANG_PARAM)):  # a ?lang= link stays
+        params[LANG_PARAM] = st.query_params[LANG_PARAM]
     with st.sidebar:
         language_switch()
         for link in facilitator:

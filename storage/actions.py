@@ -11,6 +11,7 @@ from datetime import date
 
 from storage.db import Store
 from survey.actions import ACTION_STATUSES, Action, ActionUpdate
+from survey.i18n import N_, Refusal
 
 
 def add_action(
@@ -24,9 +25,9 @@ def add_action(
     today: date | None = None,
 ) -> int:
     if not title.strip():
-        raise ValueError("An action needs a title.")
+        raise Refusal(N_("An action needs a title."))
     if len(title) > 200:
-        raise ValueError("Keep an action's title under 200 characters.")
+        raise Refusal(N_("Keep an action's title under {n} characters."), n=200)
     with store.write() as db:
         action_id = (
             db["actions"]

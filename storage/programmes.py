@@ -16,7 +16,7 @@ from storage.db import MOMENT_ORDER, Store, delete_rows, row_by_id
 from storage.results import release_all
 from survey import codes
 from survey.answers import UnknownPulse
-from survey.i18n import LANGUAGES
+from survey.i18n import LANGUAGES, N_, Refusal
 from survey.instrument import (
     COMMENT_PROMPT,
     ITEM_BANK,
@@ -81,7 +81,7 @@ def create_programme(
     """
     check_k(k)
     if not name.strip():
-        raise ValueError("A programme needs a name.")
+        raise Refusal(N_("A programme needs a name."))
     check_group_names(groups)
     expected = expected or {}
     with store.write() as db:
@@ -323,7 +323,7 @@ def _check_questions_belong(
         )
     }
     if not question_ids or not set(question_ids) <= own:
-        raise ValueError("A pulse asks at least one of its own programme's questions.")
+        raise Refusal(N_("A pulse asks at least one of its own programme's questions."))
 
 
 def _unused_code(db: Database) -> str:
@@ -461,7 +461,7 @@ def update_programme(store: Store, programme_id: int, name: str, k: int) -> None
     """
     check_k(k)
     if not name.strip():
-        raise ValueError("A programme needs a name.")
+        raise Refusal(N_("A programme needs a name."))
     with store.write() as db:
         current, answered = db.execute(
             "SELECT k, EXISTS (SELECT 1 FROM responses r JOIN pulses p "
@@ -470,9 +470,12 @@ def update_programme(store: Store, programme_id: int, name: str, k: int) -> None
             [programme_id],
         ).fetchone()
         if answered and k < current:
-            raise ValueError(
-                f"The anonymity minimum cannot go below {current} once people "
-                "have answered: it can only be raised."
+            raise Refusal(
+                N_(
+                    "The anonymity minimum cannot go below {k} once people have "
+                    "answered: it can only be raised."
+                ),
+                k=current,
             )
         db.execute(
             "UPDATE programmes SET name = ?, k = ? WHERE id = ?",
@@ -493,7 +496,7 @@ def save_group(
     unique in the programme and may not be a word the app itself shows.
     """
     if expected is not None and expected < 0:
-        raise ValueError("Expected headcount cannot be negative.")
+        raise Refusal(N_("Expected headcount cannot be negative."))
     with store.write() as db:
         others = [
             row["name"]
@@ -555,7 +558,7 @@ def update_session(
     store: Store, session_id: int, title: str, kind: str, date: str | None
 ) -> None:
     if not title.strip():
-        raise ValueError("A session needs a title.")
+        raise Refusal(N_("A session needs a title."))
     with store.write() as db:
         db.execute(
             "UPDATE sessions SET title = ?, kind = ?, date = ? WHERE id = ?",
@@ -578,16 +581,19 @@ def delete_session(store: Store, session_id: int) -> None:
             [session_id],
         ).fetchone()[0]
         if answered:
-            raise ValueError(
-                "This session has answers. Delete its answers first if you mean to."
+            raise Refusal(
+                N_("This session has answers. Delete its answers first if you mean to.")
             )
         agreed = db.execute(
             "SELECT count(*) FROM actions WHERE session_id = ?", [session_id]
         ).fetchone()[0]
         if agreed:
-            raise ValueError(
-                f"This session has {agreed} agreed action(s). Delete them first "
-                "(Actions tab) if you mean to remove the session."
+            raise Refusal(
+                N_(
+                    "This session has agreed actions ({n}). Delete them first "
+                    "(Actions tab) if you mean to remove the session."
+                ),
+                n=agreed,
             )
         delete_rows(db, "sessions", "id = ?", [session_id])
 
@@ -629,9 +635,12 @@ def add_question(
     dimension = dimension.strip().lower().replace(" ", "_")
     text_cy = (text_cy or "").strip() or None
     if not dimension or not text.strip():
-        raise ValueError("A question needs a dimension and a text.")
+        raise Refusal(N_("A question needs a dimension and a text."))
     if len(text) > QUESTION_MAX_CHARS or len(text_cy or "") > QUESTION_MAX_CHARS:
-        raise ValueError("Keep a question under 300 characters: it is read on a phone.")
+        raise Refusal(
+            N_("Keep a question under {n} characters: it is read on a phone."),
+            n=QUESTION_MAX_CHARS,
+        )
     with store.write() as db:
         position = db.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM questions "
@@ -698,7 +707,7 @@ def add_pulse(
     """A draft pulse with the short or full form, or hand-picked questions."""
     if form == "custom":
         if not question_ids:
-            raise ValueError("Pick at least one question for a custom pulse.")
+            raise Refusal(N_("Pick at least one question for a custom pulse."))
         return create_pulse(
             store, session_id, moment, form="custom", question_ids=question_ids
         )

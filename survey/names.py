@@ -38,9 +38,9 @@ ACTION_STATUS_NAMES: Mapping[str, str] = {
     "dropped": N_("dropped"),
 }
 FORM_NAMES: Mapping[str, str] = {
-    "full": N_("full"),
-    "short": N_("short"),
-    "custom": N_("custom"),
+    "full": N_("full form"),
+    "short": N_("short form"),
+    "custom": N_("custom form"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from survey.i18n import LANGUAGES, N_, gettext_for
+from survey.i18n import LANGUAGES, N_, Refusal, gettext_for
 from survey.instrument import MOMENTS
 
 EVERYONE = N_("Everyone")
@@ -44,7 +44,7 @@ def moment_rank(moment: str) -> int:
 def check_k(k: object) -> int:
     """The anonymity minimum, if acceptable; else ``ValueError`` with a message."""
     if type(k) is not int or k < MIN_K:
-        raise ValueError(f"The anonymity minimum must be at least {MIN_K}.")
+        raise Refusal(N_("The anonymity minimum must be at least {k}."), k=MIN_K)
     return k
 
 
@@ -68,11 +68,14 @@ def check_group_names(names: Sequence[str]) -> None:
     seen: set[str] = set()
     for name in names:
         if not name.strip():
-            raise ValueError("A group needs a name.")
+            raise Refusal(N_("A group needs a name."))
         if is_reserved_group_name(name):
-            raise ValueError(
-                f"“{name.strip()}” is a word the app uses itself; pick another name."
+            raise Refusal(
+                N_("“{name}” is a word the app uses itself; pick another name."),
+                name=name.strip(),
             )
         if name_key(name) in seen:
-            raise ValueError(f"There is already a group called “{name.strip()}”.")
+            raise Refusal(
+                N_("There is already a group called “{name}”."), name=name.strip()
+            )
         seen.add(name_key(name))

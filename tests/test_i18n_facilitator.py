@@ -250,3 +250,21 @@ def test_comments_and_live_room_states_are_welsh(demo: Demo) -> None:
                 toggle.set_value(True)
             at.run()
         assert_wholly_welsh(english, welsh, typed)
+
+
+def test_refusals_a_facilitator_meets_are_in_welsh(store: Store) -> None:
+    """Storage refuses bad input with a catalogue message: the page shows it in
+    the facilitator's language (ui.i18n.refusal), and nothing is written."""
+    welsh = i18n.translations("cy").gettext
+    with pytest.raises(i18n.Refusal) as refused:
+        programmes.create_programme(store, "  ", ["Social work"])
+    assert refused.value.translated(welsh) == "Mae angen enw ar raglen."
+    with pytest.raises(i18n.Refusal) as refused:
+        programmes.create_programme(store, "Rhaglen", ["Pawb"])
+    assert str(refused.value) == (
+        "“Pawb” is a word the app uses itself; pick another name."
+    )
+    assert refused.value.translated(welsh) == (
+        "Mae “Pawb” yn air y mae'r ap yn ei ddefnyddio ei hun; dewiswch enw arall."
+    )
+    assert programmes.list_programmes(store) == []

@@ -262,7 +262,7 @@ def _pulse_row(
     info, status, actions = st.columns([3, 2, 4], vertical_alignment="center")
     moment = moment_name(pulse.moment)
     info.markdown(
-        _("{moment} · {form} form · `{code}`").format(
+        _("{moment} · {form} · `{code}`").format(
             moment=moment.capitalize(),
             form=_(msgid_of(FORM_NAMES, pulse.form)),
             code=pulse.code,

@@ -14,6 +14,7 @@ import pytest
 
 from storage import programmes, responses
 from tests.e2e.harness import (
+    PASSPHRASE,
     PHONE,
     WAIT_MS,
     App,
@@ -78,6 +79,8 @@ def test_welsh_join_link_answer_and_thank_you(running: App, browser: Any) -> Non
     page.get_by_role("button", name="Anfon fy atebion").wait_for()
     page.get_by_text("Pa grŵp ydych chi'n rhan ohono?").wait_for()
     assert document_lang(page, "cy") == "cy"
+    # The browser tab's title is Welsh too.
+    page.wait_for_function("document.title === 'Ateb arolwg · Together Pulse'")
     assert page.get_by_text("Send my answers").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     settled(page)
@@ -153,3 +156,41 @@ def test_welsh_browser_gets_welsh_without_a_link(running: App, browser: Any) -> 
     page.get_by_role("button", name="Ymuno", exact=True).tap()
     page.get_by_role("button", name="Anfon fy atebion").wait_for()
     assert document_lang(page, "cy") == "cy"
+
+
+def test_welsh_facilitator_page_on_a_laptop(running: App, browser: Any) -> None:
+    """A facilitator follows a ?lang=cy link: sign-in, the Programmes page, the
+    sidebar links and the browser tab are Welsh, the document says lang="cy",
+    and the sidebar carries the language to the next page."""
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="en-GB"
+    )
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    page.goto(f"{running.url}/facilitator?lang=cy")
+    page.get_by_role("heading", name="Mewngofnodi hwyluswyr").wait_for()
+    assert document_lang(page, "cy") == "cy"
+    box = page.get_by_label("Cyfrinymadrodd yr hwylusydd")
+    box.wait_for()
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
+    )
+    box.fill(PASSPHRASE)
+    page.get_by_role("button", name="Mewngofnodi", exact=True).click()
+    page.get_by_role("button", name="Allgofnodi").wait_for()
+    page.get_by_role("heading", name="Rhaglenni").wait_for()
+    page.get_by_role("tab", name="Llinell amser").wait_for()
+    assert document_lang(page, "cy") == "cy"
+    page.wait_for_function("document.title === 'Rhaglenni · Together Pulse'")
+    assert page.get_by_role("heading", name="Programmes").count() == 0
+    english = page.get_by_role("link", name="English")
+    assert english.get_attribute("lang") == "en"
+    settled(page)
+    screenshot(page, "welsh-facilitator-programmes-1366")
+
+    page.get_by_role("link", name="Tueddiadau").click()
+    page.get_by_role("heading", name="Tueddiadau", exact=True).wait_for()
+    assert "lang=cy" in page.url
+    assert document_lang(page, "cy") == "cy"
+    page.wait_for_function("document.title === 'Tueddiadau · Together Pulse'")
+    context.close()
