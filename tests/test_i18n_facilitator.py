@@ -21,10 +21,10 @@ import pytest
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from storage import actions, aggregates, comments, programmes
+from storage import actions, comments, programmes
 from storage.db import Store, open_store
 from storage.demo import DEMO_NAME
-from survey import findings, i18n
+from survey import i18n
 from tests.fixtures import APP, PASSPHRASE, signed_in_page
 
 PAGES = (
@@ -87,19 +87,6 @@ def typed_data(store: Store, programme_id: int) -> set[str]:
     for action in actions.programme_actions(store, programme_id):
         typed |= {action.title, *(u.note for u in action.updates)}
     return typed - {""}
-
-
-def analysis(store: Store, programme_id: int) -> set[str]:
-    """The Trends page's analysis sentences (``survey.findings``): translated
-    on branch issue-14b together with the report, not by these screens."""
-    result = aggregates.trends(store, programme_id)
-    lines = [
-        *findings.summary_lines(result),
-        *findings.convergence_lines(result),
-        *findings.trend_lines(result),
-        *findings.methods_note(result),
-    ]
-    return {f"- {line}" for line in lines} | set(lines)
 
 
 _CHOICES = ("Selectbox", "Radio", "Multiselect", "SelectSlider", "ButtonGroup")
@@ -205,10 +192,7 @@ def assert_wholly_welsh(english: AppTest, welsh: AppTest, excused: set[str]) -> 
 def test_every_facilitator_page_is_wholly_welsh(demo: Demo, path: str) -> None:
     params = {"programme": demo.programme_id, "pulse": demo.pulse_id}
     english, welsh = render(path, "en", **params), render(path, "cy", **params)
-    excused = demo.typed
-    if path.endswith("trends.py"):
-        excused = excused | analysis(demo.store, demo.programme_id)
-    assert_wholly_welsh(english, welsh, excused)
+    assert_wholly_welsh(english, welsh, demo.typed)
     # The page title is Welsh too (the browser tab and the sidebar link).
     # The page's heading is Welsh too (Present's is the pulse's name: data).
     title = welsh.title[0].value

@@ -76,10 +76,10 @@ KNOWN_PROBLEMS: tuple[tuple[str, str], ...] = (
         N_(
             "The framework we build on (Streamlit) shows a few messages of its "
             "own in English only, also on Welsh pages, for example when the "
-            "connection drops; a screen reader may read them with Welsh "
+            "connection drops, in the calendar of a date field and in the "
+            "facilitators' editable grids; a screen reader may read them with Welsh "
             "pronunciation (WCAG 2.2 success criterion 3.1.2, Language of "
-            "Parts). The analysis sentences on the Trends page and in the "
-            "downloadable report are in English only for now."
+            "Parts)."
         ),
     ),
     (
