@@ -113,6 +113,29 @@ def test_apptest_reported_state_is_validated(
     assert f"token={expected}" in [m.value for m in at.markdown]
 
 
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [({"token": VALID}, VALID), ({"token": "<script>"}, None), (None, None)],
+)
+def test_send_in_another_fragment_reads_a_report_not_yet_learnt(
+    reported: dict[str, Any] | None, expected: str | None
+) -> None:
+    """The answer form's Send runs in its own fragment, where the token's
+    fragment does not run: a report that arrived with the tap still counts
+    (validated), so a fast Send is still de-duplicated per device."""
+    script = (
+        "import streamlit as st\n"
+        "from ui.device import reported_device_token\n"
+        "st.markdown(f'token={reported_device_token()}')\n"
+    )
+    at = AppTest.from_string(script)
+    if reported is not None:
+        at.session_state["device_token"] = reported
+    at.run(timeout=30)
+    assert not at.exception
+    assert f"token={expected}" in [m.value for m in at.markdown]
+
+
 # --- real browser ----------------------------------------------------------
 
 

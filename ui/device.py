@@ -10,13 +10,16 @@ turns out to have answered already (e.g. its cookie was cleared).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from storage import responses
 from storage.db import Store
-from widgets.device_token import cookie_token, device_token
+from widgets.device_token import clean_token, cookie_token, device_token
 
 _KNOWN = "_known_device_token"
+_COMPONENT_KEY = "device_token"  # widgets.device_token's default key
 
 
 @st.fragment
@@ -39,7 +42,14 @@ def known_device_token(store: Store, pulse_id: int) -> str | None:
 
 
 def reported_device_token() -> str | None:
-    """The token as last learnt, without drawing anything: for code that runs
-    in another fragment (the answer form's Send), where the token's own
-    fragment does not run."""
-    return st.session_state.get(_KNOWN)
+    """The token, without drawing anything: for code that runs in another
+    fragment (the answer form's Send), where the token's own fragment does not
+    run. When Send arrives together with the browser's first report (a fast
+    tap), the token's fragment has not run yet: the report itself, validated,
+    is read from the component's state, so the answer still counts for this
+    device."""
+    known = st.session_state.get(_KNOWN)
+    if known is not None:
+        return known
+    state = st.session_state.get(_COMPONENT_KEY)
+    return clean_token(state.get("token") if isinstance(state, Mapping) else None)
