@@ -227,6 +227,11 @@ def _anchor_axis(
         labelLimit=0 if horizontal else 220,
         labelFlush=False,
         labelPadding=6,
+        # Upright, the title sits beside the longest anchor ("4 Neither agree
+        # nor disagree"). Vega places it from a width it measured, which in
+        # Chromium came out ~10 px short of the text drawn, so the title
+        # overprinted the label; the gap absorbs that.
+        **({} if horizontal else {"titlePadding": 16}),
         description=description,
     )
 

@@ -106,3 +106,25 @@ def test_follow_up_label_is_whole(specs: dict[str, dict], page: Any) -> None:
     drawn = _laid_out(page, specs["trend-safety"], WIDTHS[0])
     label = next(t for t in drawn["texts"] if t["text"].startswith("Follow-up ("))
     assert label["text"].endswith(")"), label
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"] - 0.5
+        and b["left"] < a["right"] - 0.5
+        and a["top"] < b["bottom"] - 0.5
+        and b["top"] < a["bottom"] - 0.5
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axis_title_clears_the_answer_labels(
+    specs: dict[str, dict], page: Any, width: int
+) -> None:
+    """The "Average answer" title stays clear of its longest anchor label
+    ("4 Neither agree nor disagree"), whatever font the browser has."""
+    drawn = _laid_out(page, specs["trend-safety"], width)
+    title = next(t for t in drawn["texts"] if t["text"] == "Average answer")
+    labels = [t for t in drawn["texts"] if t["text"][:1].isdigit() and " " in t["text"]]
+    assert any("Neither" in t["text"] for t in labels), labels
+    assert not [t for t in labels if _overlap(title, t)], (title, labels)
