@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -76,8 +78,9 @@ def test_every_chart_is_titled_and_labelled(trends_page: AppTest) -> None:
 
 
 def test_tables_show_effect_sizes_and_readings(trends_page: AppTest) -> None:
-    # The change and phase tables wrap (st.table); reliability is a data grid.
-    change, phases = (table.value for table in trends_page.table)
+    # The change and phase tables are HTML tables that wrap; reliability is a
+    # data grid.
+    change, phases = html_tables(trends_page)
     (reliability,) = (df.value for df in trends_page.dataframe)
     assert {
         "Compared",
@@ -96,3 +99,37 @@ def test_tables_show_effect_sizes_and_readings(trends_page: AppTest) -> None:
         "Connection",
         "Purpose",
     }
+
+
+class _TableReader(HTMLParser):
+    """The header and body cells of each <table> in some HTML, as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every HTML table the page drew with st.html, as data frames."""
+    reader = _TableReader()
+    for element in at.get("html"):
+        reader.feed(element.proto.body)
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in reader.tables]

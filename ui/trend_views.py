@@ -7,6 +7,9 @@ sentences, tables and charts from the same figures."""
 
 from __future__ import annotations
 
+import html
+
+import pandas as pd
 import streamlit as st
 
 from rendering import charts
@@ -99,3 +102,33 @@ def _gap_spec(
     return charts.gap_chart(
         result.gaps(group_a, group_b), k=result.k, language=language
     ).to_dict()
+
+
+# Our own constant CSS. Borders and text follow the theme's text colour, so the
+# table reads the same in light and dark mode.
+_TABLE_CSS = """<style>
+.tp-table { overflow-x: auto; margin-bottom: 1rem; }
+.tp-table:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; }
+.tp-table table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
+.tp-table th, .tp-table td {
+  border: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+  padding: 0.35rem 0.5rem; text-align: left; vertical-align: top;
+}
+.tp-table th { font-weight: 600; }
+</style>"""
+
+
+def wrapping_table(frame: pd.DataFrame, label: str) -> None:
+    """A plain HTML table whose cells wrap, so every column fits a 1366 px
+    laptop (a data grid does not wrap: the change table's last column, the
+    Reading, sat off to the side behind a scroll bar).
+
+    Where it still cannot fit (a phone), it scrolls inside a region named
+    ``label`` that the keyboard can reach (WCAG 2.1.1; axe's
+    scrollable-region-focusable). Cells are escaped: group names are typed.
+    """
+    table = frame.to_html(index=False, escape=True, border=0, na_rep="")
+    st.html(
+        f"{_TABLE_CSS}<div class='tp-table' role='region' tabindex='0' "
+        f"aria-label='{html.escape(label, quote=True)}'>{table}</div>"
+    )

@@ -24,6 +24,7 @@ from ui.trend_views import (
     chart_with_downloads,
     gap_spec,
     programme_trends,
+    wrapping_table,
 )
 
 store = shared_store()
@@ -94,14 +95,14 @@ st.caption(
         "score 5–7, Wilson interval."
     )
 )
-# Plain tables, not data grids: a grid does not wrap text, so at 1366 px its
-# last columns (the Reading) sat off to the side behind a scroll bar.
-st.table(change_table(result), hide_index=True)
+wrapping_table(change_table(result), _("What changed, and how sure we are"))
 if result.of_kind("trend"):
-    st.markdown(_("**Phases of the programme** (contrasts, nothing extrapolated)"))
+    phases = _("**Phases of the programme** (contrasts, nothing extrapolated)")
+    st.markdown(phases)
     for line in trend_lines(result):
         st.markdown(f"- {plain(line)}")
-    st.table(phase_table(result), hide_index=True)
+    # The region is named by the heading's own words, heard without the bold.
+    wrapping_table(phase_table(result), phases.replace("**", ""))
 st.markdown(_("**Reliability of each dimension** (within pulses)"))
 st.dataframe(reliability_table(result), hide_index=True, width="stretch")
 st.subheader(_("How to read these figures"))

@@ -402,9 +402,9 @@ def test_change_table_reading_is_on_screen_at_1366(running: App, browser: Any) -
         assert box["x"] + box["width"] <= LAPTOP["width"], (index, box)
         readings.append(cell.inner_text().strip())
     assert set(readings) <= {"improved", "declined", "similar", "unclear"}, readings
-    # Nothing inside the table needs a sideways scroll either.
+    # Nothing around or inside the table needs a sideways scroll either.
     hidden = table.evaluate(
-        "t => [t, ...t.querySelectorAll('*')].some("
+        "t => [t.parentElement, t, ...t.querySelectorAll('*')].some("
         "e => e.scrollWidth > e.clientWidth + 1 && "
         "['auto', 'scroll'].includes(getComputedStyle(e).overflowX))"
     )
