@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from survey.i18n import N_
+from survey.i18n import N_, Refusal
 from survey.instrument import COMMENT_MAX_CHARS, SCALE_HIGH, SCALE_LOW
 from survey.scoring import ScoredItem
 
@@ -19,21 +19,9 @@ _RAW_TEXT_LIMIT = 4 * COMMENT_MAX_CHARS
 _TOO_LONG = N_("Comments can be at most {limit} characters.")
 
 
-class SubmissionRejected(ValueError):
-    """A submission that must not be stored; ``str()`` is the participant message.
-
-    The message is a catalogue msgid with ``{name}`` placeholders filled from
-    ``params``, so the page can show it in the participant's language with
-    ``translated(_)``; ``str()`` stays the English, for logs and tests.
-    """
-
-    def __init__(self, message: str, **params: object) -> None:
-        self.message = message
-        self.params = params
-        super().__init__(message.format(**params))
-
-    def translated(self, gettext: Callable[[str], str]) -> str:
-        return gettext(self.message).format(**self.params)
+class SubmissionRejected(Refusal):
+    """A submission that must not be stored; ``str()`` is the participant message
+    in English, ``translated(_)`` the same in the participant's language."""
 
 
 class UnknownPulse(SubmissionRejected):

@@ -534,6 +534,23 @@ def _p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+# What a clear reading says, by claim ({margin} is the equivalence margin);
+# an unclear one is worded by _unclear or _moved.
+_CHANGE_VERDICTS = {
+    "improved": N_("improved"),
+    "declined": N_("declined"),
+    "similar": N_("stayed within ±{margin} points (equivalence test)"),
+}
+_GAP_VERDICTS = {
+    "narrowed": N_("the gap narrowed"),
+    "widened": N_("the gap widened"),
+    "reversed": N_("the gap reversed (each gap clear, in opposite directions)"),
+    "similar": N_(
+        "the gap stayed within ±{margin} points of where it was (equivalence test)"
+    ),
+}
+
+
 def _clear(c: Contrast, p_holm: float, up: str, down: str) -> str | None:
     """``up`` or ``down`` when the Holm-adjusted test says the contrast is
     clear, by the sign of its estimate; None when it is not."""
@@ -574,14 +591,8 @@ def change_readings(
         size = _size_words(effect, [a.mean, b.mean], claim, tr)
         who = tr.gettext("everyone") if group == EVERYONE else group
         label = tr.gettext(dimension_label(dimension))
-        if claim == "improved":
-            verdict = tr.gettext("improved")
-        elif claim == "declined":
-            verdict = tr.gettext("declined")
-        elif claim == "similar":
-            verdict = tr.gettext(
-                "stayed within ±{margin} points (equivalence test)"
-            ).format(margin=MARGIN)
+        if claim in _CHANGE_VERDICTS:
+            verdict = tr.gettext(_CHANGE_VERDICTS[claim]).format(margin=MARGIN)
         else:
             verdict = _unclear(c, p_holm, len(raw), "change", tr)
         compared = _compared(pair, tr)
@@ -674,19 +685,8 @@ def gap_readings(
     ):
         claim = _gap_claim(first, later, change, p_holm, total, p_total, p_eq)
         moved = claim == "unclear" and not math.isnan(p_holm) and p_holm < ALPHA
-        if claim == "narrowed":
-            verdict = tr.gettext("the gap narrowed")
-        elif claim == "widened":
-            verdict = tr.gettext("the gap widened")
-        elif claim == "reversed":
-            verdict = tr.gettext(
-                "the gap reversed (each gap clear, in opposite directions)"
-            )
-        elif claim == "similar":
-            verdict = tr.gettext(
-                "the gap stayed within ±{margin} points of where it was "
-                "(equivalence test)"
-            ).format(margin=MARGIN)
+        if claim in _GAP_VERDICTS:
+            verdict = tr.gettext(_GAP_VERDICTS[claim]).format(margin=MARGIN)
         elif moved:
             verdict = _moved(change, group_a, group_b, tr)
         else:
