@@ -23,6 +23,14 @@ from widgets.invisible import invisible_component
 
 STORAGE_KEY = "together-pulse-language"
 """The localStorage key that holds the remembered language."""
+COOKIE_NAME = "tp_lang"
+"""A copy of the remembered language in a first-party cookie: Streamlit hands
+the server the cookies of the websocket's opening request before the first
+script run (``st.context.cookies``), so a remembered choice is shown from the
+first run. The component's report alone came a moment later and needed a
+second run, which a device-token report arriving at the same time could
+overtake, leaving the page in the browser's language."""
+COOKIE_MAX_AGE_S = 400 * 24 * 3600  # browsers cap a cookie's life at 400 days
 
 _STATE_NAME = "remembered"
 _MARKER_CLASS = "tp-document-language"
@@ -33,8 +41,21 @@ _LANGUAGES_JS = "[" + ", ".join(f'"{lang}"' for lang in LANGUAGES) + "]"
 # language is reported at most once per mount.
 _JS = f"""
 const STORAGE_KEY = {STORAGE_KEY!r};
+const COOKIE_NAME = {COOKIE_NAME!r};
+const COOKIE_MAX_AGE = {COOKIE_MAX_AGE_S};
 const LANGUAGES = {_LANGUAGES_JS};
 const reported = new WeakMap();
+
+// The copy the server reads on its first run next time (never fatal).
+function keepCookie(lang) {{
+  try {{
+    const secure = window.location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${{COOKIE_NAME}}=${{lang}}; Max-Age=${{COOKIE_MAX_AGE}}; ` +
+      `Path=/; SameSite=Lax${{secure}}`;
+  }} catch (err) {{
+    // cookies disabled: the choice still arrives, a run later
+  }}
+}}
 
 function readStored() {{
   try {{
@@ -56,9 +77,11 @@ export default function (component) {{
     }} catch (err) {{
       // Storage unavailable (private window, disabled): nothing to remember.
     }}
+    keepCookie(shown);
     return;
   }}
   const stored = readStored();
+  if (stored !== null) keepCookie(stored);
   if (stored !== null && stored !== shown && reported.get(parentElement) !== stored) {{
     reported.set(parentElement, stored);
     setStateValue("{_STATE_NAME}", stored);
@@ -78,14 +101,15 @@ def _on_remembered_change() -> None:
 
 
 def remembered_language() -> str | None:
-    """The language this browser reported remembering, if any (validated).
+    """The language this browser remembers, if any (validated): its report,
+    else the cookie sent when this session's websocket opened.
 
     Read before the page decides its language, i.e. before ``document_language``
     is drawn in this run: the report arrives as widget state.
     """
     state = st.session_state.get(KEY)
     value = state.get(_STATE_NAME) if isinstance(state, Mapping) else None
-    return clean_language(value)
+    return clean_language(value) or clean_language(st.context.cookies.get(COOKIE_NAME))
 
 
 def document_language(language: str, *, remember: bool) -> None:
