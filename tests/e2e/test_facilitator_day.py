@@ -295,6 +295,12 @@ def fill_phone_form(phone: Any, value: int) -> None:
     """Tap ``value`` on every statement (one radio group each, ui/answer_form)."""
     groups = phone.locator("[class*='st-key-answer-'] [role='radiogroup']")
     groups.first.wait_for()
+    # As a person would: after the page's first run has finished. Taps made
+    # while it still runs can be dropped when it finishes (seen once in CI).
+    phone.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
+    )
+    phone.wait_for_timeout(500)
     for index in range(groups.count()):
         option = groups.nth(index).locator("[data-testid='stRadioOption']")
         option.nth(value - 1).tap()
