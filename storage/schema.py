@@ -341,3 +341,36 @@ def m020_sessions_screens_closing(db: Database) -> None:
     # A pulse in 'closing' still takes answers until this moment (Unix time);
     # one per pulse, nothing per response.
     db.execute("ALTER TABLE pulses ADD COLUMN closes_at REAL")
+
+
+@migrations()
+def m021_ticket_sheet_fixed(db: Database) -> None:
+    # A pulse's ticket sheet is fixed once anyone has answered it or it has
+    # closed (survey.ticket_sheet): no cards printed after the fact. Set by
+    # triggers, so every path that stores a response or closes a pulse sets it,
+    # and it stays set when answers are deleted or the pulse is reopened.
+    db.execute("ALTER TABLE pulses ADD COLUMN sheet_fixed INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        """
+        CREATE TRIGGER sheet_fixed_by_an_answer AFTER INSERT ON responses
+        BEGIN
+            UPDATE pulses SET sheet_fixed = 1
+            WHERE id = NEW.pulse_id AND sheet_fixed = 0;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER sheet_fixed_by_closing AFTER UPDATE OF status ON pulses
+        WHEN NEW.status NOT IN ('draft', 'open')
+        BEGIN
+            UPDATE pulses SET sheet_fixed = 1 WHERE id = NEW.id AND sheet_fixed = 0;
+        END
+        """
+    )
+    # Existing pulses: answered, closed, or ever released (a reopened pulse).
+    db.execute(
+        "UPDATE pulses SET sheet_fixed = 1 WHERE status NOT IN ('draft', 'open') "
+        "OR id IN (SELECT pulse_id FROM responses) "
+        "OR id IN (SELECT pulse_id FROM disclosures)"
+    )

@@ -9,6 +9,11 @@ ticket was issued or used when. A ticket is marked used in the same
 transaction that stores the response, and nothing links the two: the response
 row carries no ticket, and the ticket row no response.
 
+The sheet is fixed before the room answers (``survey.ticket_sheet``): cards
+can be printed only while a pulse has never had an answer and has not closed,
+and the room is shown how many exist (``printed``), so the facilitator cannot
+print cards after the fact to force a release.
+
 Without tickets, answers without a device token are accepted (a private
 window, or a script): see the README.
 """
@@ -23,6 +28,7 @@ from storage.db import Store, pulse_programme
 from survey import codes
 from survey.answers import TicketRejected
 from survey.i18n import N_
+from survey.ticket_sheet import check_sheet_open, sheet_open
 
 MAX_TICKETS_PER_SHEET = 500
 
@@ -63,13 +69,19 @@ def set_uses_tickets(store: Store, programme_id: int, required: bool) -> None:
 
 def issue_tickets(store: Store, pulse_id: int, count: int) -> list[str]:
     """``count`` new tickets for a pulse, returned once in plain text for the
-    printed sheet; only their hashes are kept."""
+    printed sheet; only their hashes are kept.
+
+    Refused with ``survey.ticket_sheet.SheetFixed`` (nothing written) once the
+    pulse has had any answer or has closed: cards printed after the fact would
+    let whoever prints them force a release right after one person."""
     if type(count) is not int or not 1 <= count <= MAX_TICKETS_PER_SHEET:
         raise ValueError(
             f"Print between 1 and {MAX_TICKETS_PER_SHEET} tickets at a time."
         )
     issued: dict[str, str] = {}  # hash -> ticket, in the sheet's order
     with store.write() as db:
+        status, fixed = _sheet_state(db, pulse_id)
+        check_sheet_open(status=status, ever_answered=fixed)
         key = _ticket_key(db, pulse_id, create=True)
         while len(issued) < count:
             ticket = codes.new_ticket()
@@ -87,6 +99,31 @@ def issue_tickets(store: Store, pulse_id: int, count: int) -> list[str]:
             [(pulse_id, hashed) for hashed in sorted(issued)],
         )
     return list(issued.values())
+
+
+def sheet_is_fixed(store: Store, pulse_id: int) -> bool:
+    """Whether no more cards can be printed for this pulse (the form says so
+    instead of offering to print)."""
+    with store.read() as db:
+        status, fixed = _sheet_state(db, pulse_id)
+    return not sheet_open(status=status, ever_answered=fixed)
+
+
+def printed(store: Store, pulse_id: int) -> int | None:
+    """How many cards exist for this pulse, for the room to see (None when the
+    programme does not use tickets). A count only: the room can compare it with
+    the people present, and it cannot grow once anyone has answered."""
+    with store.read() as db:
+        row = db.execute(
+            "SELECT g.tickets, "
+            "(SELECT count(*) FROM tickets t WHERE t.pulse_id = p.id) "
+            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
+            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
+            [pulse_id],
+        ).fetchone()
+    if row is None or not row[0]:
+        return None
+    return int(row[1])
 
 
 def ticket_counts(store: Store, pulse_id: int) -> TicketCounts:
@@ -136,6 +173,20 @@ def _problem(
     if row[0]:
         return None, USED_TICKET
     return hashed, None
+
+
+def _sheet_state(db: Database, pulse_id: int) -> tuple[str, bool]:
+    """The pulse's status, and whether it has ever had an answer (or closed)."""
+    row = db.execute(
+        "SELECT status, sheet_fixed, "
+        "EXISTS (SELECT 1 FROM responses r WHERE r.pulse_id = p.id) "
+        "FROM pulses p WHERE id = ?",
+        [pulse_id],
+    ).fetchone()
+    if row is None:
+        raise ValueError("No pulse has that id.")
+    status, fixed, answered = row
+    return status, bool(fixed or answered)
 
 
 def _ticket_key(db: Database, pulse_id: int, *, create: bool) -> str | None:

@@ -13,6 +13,7 @@ from storage import programmes, responses, tickets
 from survey import codes
 from survey.answers import TicketRejected
 from survey.codes import spaced_ticket
+from survey.ticket_sheet import SheetFixed
 from tests.fixtures import OpenPulse, row_counts
 
 
@@ -153,3 +154,74 @@ def test_using_a_ticket_leaves_its_row_where_it_was(ticketed: OpenPulse) -> None
     for ticket in random.Random(7).sample(issued, 30):
         submit(ticketed, ticket=ticket)
     assert offsets() == before  # used in place: no trace of the order of use
+
+
+def test_cards_can_be_printed_until_the_first_answer(ticketed: OpenPulse) -> None:
+    """A draft, and an open pulse nobody has answered, take more cards (a
+    facilitator may print a second batch before the room starts)."""
+    store = ticketed.store
+    draft = programmes.create_pulse(
+        store, programmes.add_session(store, ticketed.programme_id, "Later"), "after"
+    )
+    tickets.issue_tickets(store, draft.id, 3)
+    tickets.issue_tickets(store, draft.id, 2)
+    assert not tickets.sheet_is_fixed(store, draft.id)
+    first = tickets.issue_tickets(store, ticketed.pulse.id, 3)
+    tickets.issue_tickets(store, ticketed.pulse.id, 2)
+    assert tickets.printed(store, draft.id) == 5
+    assert tickets.printed(store, ticketed.pulse.id) == 5
+    submit(ticketed, ticket=first[0])
+    assert tickets.sheet_is_fixed(store, ticketed.pulse.id)
+
+
+def test_printing_after_an_answer_is_refused_and_writes_nothing(
+    ticketed: OpenPulse,
+) -> None:
+    """Cards printed after the fact would let whoever prints them answer k - 1
+    times right after one person and read that person's answers."""
+    store, pulse_id = ticketed.store, ticketed.pulse.id
+    (card,) = tickets.issue_tickets(store, pulse_id, 1)
+    submit(ticketed, ticket=card)
+    before = row_counts(store)
+    with pytest.raises(SheetFixed, match="No more cards can be printed"):
+        tickets.issue_tickets(store, pulse_id, 10)
+    assert row_counts(store) == before
+    assert tickets.ticket_counts(store, pulse_id) == tickets.TicketCounts(1, 1)
+
+
+def test_the_sheet_stays_fixed_after_answers_are_deleted(ticketed: OpenPulse) -> None:
+    """Deleting the answers does not reopen the sheet: figures shown from them
+    may still stand in someone's notes."""
+    store, pulse_id = ticketed.store, ticketed.pulse.id
+    (card,) = tickets.issue_tickets(store, pulse_id, 1)
+    submit(ticketed, ticket=card)
+    responses.delete_pulse_responses(store, pulse_id)
+    assert responses.count_responses(store, pulse_id) == 0
+    with pytest.raises(SheetFixed):
+        tickets.issue_tickets(store, pulse_id, 1)
+
+
+def test_no_cards_for_a_pulse_that_has_closed(ticketed: OpenPulse) -> None:
+    """Closed, and closed then reopened (even with no answers): the sheet is
+    fixed for good once a pulse has closed."""
+    store, pulse_id = ticketed.store, ticketed.pulse.id
+    programmes.close_pulse(store, pulse_id)
+    with pytest.raises(SheetFixed):
+        tickets.issue_tickets(store, pulse_id, 1)
+    programmes.open_pulse(store, pulse_id)
+    before = row_counts(store)
+    with pytest.raises(SheetFixed):
+        tickets.issue_tickets(store, pulse_id, 1)
+    assert row_counts(store) == before
+    assert tickets.sheet_is_fixed(store, pulse_id)
+
+
+def test_the_room_sees_the_count_only_when_tickets_are_used(
+    open_pulse: OpenPulse,
+) -> None:
+    store, pulse_id = open_pulse.store, open_pulse.pulse.id
+    assert tickets.printed(store, pulse_id) is None
+    tickets.set_uses_tickets(store, open_pulse.programme_id, True)
+    assert tickets.printed(store, pulse_id) == 0
+    tickets.issue_tickets(store, pulse_id, 7)
+    assert tickets.printed(store, pulse_id) == 7
