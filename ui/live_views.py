@@ -12,6 +12,7 @@ from survey.instrument import dimension_label
 from ui.i18n import _, current_language, group_name, ngettext
 from ui.plain import plain
 from ui.present_views import closing_line
+from ui.ticket_views import printed_cards_line
 
 REFRESH_SECONDS = 3
 
@@ -20,6 +21,7 @@ REFRESH_SECONDS = 3
 def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
     room = results.live_room(store, pulse_id)
     count_row(room.counts, by_group=revealed)
+    printed_cards_line(store, pulse_id)
     if not room.released.shown:
         more = (
             ngettext("{n} more to go", "{n} more to go", room.waiting_for).format(

@@ -33,6 +33,7 @@ from ui.i18n import _
 from ui.links import LOOPBACK_WARNING, join_base, join_url
 from ui.pickers import pulse_name
 from ui.plain import plain
+from ui.ticket_views import printed_cards_text
 
 # The words the room reads, in the join link's language (a Welsh QR code gets
 # Welsh instructions).
@@ -157,10 +158,16 @@ def live_count(store: Store, pulse_id: int, lang: str = "en") -> None:
             count = _html_text(words_in(N_("{n} of {expected} expected"))).format(
                 n=count, expected=room.total_expected
             )
+        cards = printed_cards_text(store, pulse_id, translations(lang).ngettext)
+        cards_line = (
+            f'<p class="tp-label" data-testid="cards-printed">{_html_text(cards)}</p>'
+            if cards
+            else ""
+        )
         st.html(
             f'<div class="tp-box" lang="{lang}"><div class="tp-count" '
             f'data-testid="answer-count">{_html_text(words_in(_SO_FAR))}'
-            f": {count}</div></div>"
+            f": {count}</div>{cards_line}</div>"
         )
         if line:
             st.warning(line, icon=":material/timer:")

@@ -3,13 +3,16 @@ a sheet of cards for a pulse."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from rendering.tickets import ticket_sheet
 from storage import tickets
 from storage.db import Store
 from storage.programmes import PulseInfo
-from ui.i18n import _
+from survey.ticket_sheet import SheetFixed
+from ui.i18n import _, ngettext
 
 _SHEET = "_ticket_sheet"
 
@@ -53,27 +56,15 @@ def ticket_printer(
             issued=counts.issued, used=counts.used
         )
     )
-    with st.form(f"print-tickets-{pulse.id}", border=False):
-        count = st.number_input(
-            _("How many cards"),
-            min_value=1,
-            max_value=tickets.MAX_TICKETS_PER_SHEET,
-            value=30,
-            step=1,
-        )
-        if st.form_submit_button(_("Make the cards")):
-            made = tickets.issue_tickets(store, pulse.id, int(count))
-            st.session_state[_SHEET] = (
-                pulse.id,
-                ticket_sheet(
-                    programme=pulse.programme_name,
-                    session=pulse.session_title,
-                    code=pulse.code,
-                    base_url=base_url,
-                    join_url=join_link,
-                    tickets=made,
-                ),
+    if tickets.sheet_is_fixed(store, pulse.id):
+        st.info(
+            _(
+                "The sheet for this pulse is fixed: people have answered it (or "
+                "it has closed), so no more cards can be printed for it."
             )
+        )
+    else:
+        _print_form(store, pulse, base_url, join_link)
     sheet = st.session_state.get(_SHEET)
     if sheet and sheet[0] == pulse.id:
         st.download_button(
@@ -90,3 +81,66 @@ def ticket_printer(
                 "are stored. Cut the cards, shuffle them, hand them out at random."
             )
         )
+
+
+def _print_form(store: Store, pulse: PulseInfo, base_url: str, join_link: str) -> None:
+    """The form that makes cards, saying first that the sheet cannot grow once
+    answers arrive; a refusal (someone answered meanwhile) is shown plainly."""
+    st.warning(
+        _(
+            "Print enough cards for everyone now: once the first answer arrives, "
+            "no more cards can be printed for this pulse. The room sees how many "
+            "cards were printed."
+        ),
+        icon=":material/print:",
+    )
+    with st.form(f"print-tickets-{pulse.id}", border=False):
+        count = st.number_input(
+            _("How many cards"),
+            min_value=1,
+            max_value=tickets.MAX_TICKETS_PER_SHEET,
+            value=30,
+            step=1,
+        )
+        if st.form_submit_button(_("Make the cards")):
+            try:
+                made = tickets.issue_tickets(store, pulse.id, int(count))
+            except SheetFixed as refused:
+                st.error(refused.translated(_))
+                return
+            st.session_state[_SHEET] = (
+                pulse.id,
+                ticket_sheet(
+                    programme=pulse.programme_name,
+                    session=pulse.session_title,
+                    code=pulse.code,
+                    base_url=base_url,
+                    join_url=join_link,
+                    tickets=made,
+                ),
+            )
+            st.rerun()  # the sidebar's count and the download button above
+
+
+def printed_cards_text(
+    store: Store,
+    pulse_id: int,
+    ngettext: Callable[[str, str, int], str] = ngettext,
+) -> str | None:
+    """How many cards were printed for this pulse, in words for the room, when
+    the programme uses tickets (else None): a room of 25 sees whether 35 cards
+    exist. The projector passes its room language's ``ngettext`` (the name is
+    kept so that ``pybabel extract`` finds the message)."""
+    printed = tickets.printed(store, pulse_id)
+    if printed is None:
+        return None
+    return ngettext(
+        "{n} card printed for this pulse.", "{n} cards printed for this pulse.", printed
+    ).format(n=printed)
+
+
+def printed_cards_line(store: Store, pulse_id: int) -> None:
+    """The printed count as a caption (the live room)."""
+    text = printed_cards_text(store, pulse_id)
+    if text:
+        st.caption(text)
