@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from storage.db import Store, delete_rows, referrers
-from storage.tickets import consume_ticket
+from storage.tickets import NEEDS_TICKETS, consume_ticket
 from survey import codes
 from survey.answers import (
     AlreadyAnswered,
@@ -48,7 +48,8 @@ def submit_response(
     The response, its answers and scores, the comment (unlinked) and the
     device's keyed hash are written in one transaction; the pulse's status is
     read inside it, so a pulse closed a moment ago takes no more answers.
-    When the programme uses one-time tickets, an unused ``ticket`` for this
+    When the programme uses one-time tickets, or cards were printed for this
+    pulse (``storage.tickets.NEEDS_TICKETS``), an unused ``ticket`` for this
     pulse is required and is used up in the same transaction (and the device
     token is not stored: the ticket is the one-answer guarantee).
     """
@@ -57,7 +58,7 @@ def submit_response(
         raise InvalidSubmission(N_("This device's answer token is not valid."))
     with store.write() as db:
         pulse = db.execute(
-            "SELECT p.status, p.secret, s.programme_id, g.tickets, p.closes_at "
+            f"SELECT p.status, p.secret, s.programme_id, {NEEDS_TICKETS}, p.closes_at "
             "FROM pulses p JOIN sessions s ON s.id = p.session_id "
             "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
             [pulse_id],

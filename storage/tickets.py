@@ -48,6 +48,27 @@ class TicketCounts:
     used: int
 
 
+NEEDS_TICKETS = (
+    "(g.tickets OR EXISTS (SELECT 1 FROM tickets t WHERE t.pulse_id = p.id))"
+)
+"""SQL (over ``pulses p`` joined to its ``programmes g``): whether the pulse
+takes answers only with a ticket. The programme's rule, or cards printed for
+it: turning tickets off does not let a pulse that has cards take answers
+without one, so the room's count of cards stays the limit on its answers."""
+
+
+def pulse_uses_tickets(store: Store, pulse_id: int) -> bool:
+    """Whether this pulse takes answers only with a ticket (``NEEDS_TICKETS``)."""
+    with store.read() as db:
+        row = db.execute(
+            f"SELECT {NEEDS_TICKETS} FROM pulses p "
+            "JOIN sessions s ON s.id = p.session_id "
+            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
+            [pulse_id],
+        ).fetchone()
+    return bool(row and row[0])
+
+
 def uses_tickets(store: Store, programme_id: int) -> bool:
     """Whether the programme's pulses take answers only with a ticket."""
     with store.read() as db:
@@ -111,11 +132,11 @@ def sheet_is_fixed(store: Store, pulse_id: int) -> bool:
 
 def printed(store: Store, pulse_id: int) -> int | None:
     """How many cards exist for this pulse, for the room to see (None when the
-    programme does not use tickets). A count only: the room can compare it with
-    the people present, and it cannot grow once anyone has answered."""
+    pulse takes answers without them). A count only: the room can compare it
+    with the people present, and it cannot grow once anyone has answered."""
     with store.read() as db:
         row = db.execute(
-            "SELECT g.tickets, "
+            f"SELECT {NEEDS_TICKETS}, "
             "(SELECT count(*) FROM tickets t WHERE t.pulse_id = p.id) "
             "FROM pulses p JOIN sessions s ON s.id = p.session_id "
             "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",

@@ -290,6 +290,30 @@ def test_the_facilitator_cannot_force_a_release_with_spare_tickets(
     assert (after.n, after.figures) == (before.n, before.figures)
 
 
+def test_turning_tickets_off_does_not_let_the_facilitator_answer_after_someone(
+    store: Store,
+) -> None:
+    """The same attack by a side door: with the sheet fixed, the facilitator
+    turns tickets off for the programme, answers k - 1 times from private
+    windows right after Bob, and turns them back on. A pulse with printed cards
+    takes answers only with a card, whatever the programme's setting, so the
+    room's count of cards stays the limit on its answers."""
+    op = make_open_pulse(store, k=5)
+    tickets.set_uses_tickets(store, op.programme_id, True)
+    handed_out = tickets.issue_tickets(store, op.pulse.id, 6)
+    for card in handed_out:
+        responses.submit_response(
+            store, op.pulse.id, op.scoring_answers(4), ticket=card
+        )
+    tickets.set_uses_tickets(store, op.programme_id, False)
+    on_file = row_counts(store)
+    for _ in range(4):
+        with pytest.raises(TicketRejected, match="one-time ticket"):
+            responses.submit_response(store, op.pulse.id, op.scoring_answers(7))
+    assert row_counts(store) == on_file
+    assert tickets.printed(store, op.pulse.id) == 6  # still shown to the room
+
+
 def test_close_leaves_no_wal_while_another_connection_reads(store: Store) -> None:
     """Close compacts the file and empties the WAL. But while another
     connection was reading (the other worker, a backup being taken, the

@@ -271,6 +271,19 @@ def test_a_ticketed_pulse_answers_once_per_card(live: OpenPulse) -> None:
     assert responses.count_responses(live.store, live.pulse.id) == 1
 
 
+def test_a_pulse_with_cards_asks_for_one_after_tickets_are_turned_off(
+    live: OpenPulse,
+) -> None:
+    """The room was told how many cards exist; turning tickets off for the
+    programme does not open that pulse's form to the bare link."""
+    tickets.set_uses_tickets(live.store, live.programme_id, True)
+    tickets.issue_tickets(live.store, live.pulse.id, 2)
+    tickets.set_uses_tickets(live.store, live.programme_id, False)
+    bare = run_app(live.pulse.code)
+    assert not items(bare)
+    assert any(t.label == "Ticket code on your card" for t in bare.text_input)
+
+
 def test_a_form_sent_in_the_grace_period_counts(live: OpenPulse) -> None:
     """Issue 13 finding 4: Close leaves a grace period for forms already open."""
     at = run_app(live.pulse.code)

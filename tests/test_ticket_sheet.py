@@ -127,8 +127,10 @@ def test_present_and_live_room_show_the_printed_count(
 def test_without_tickets_the_room_sees_no_card_count(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store, op, _ = _ticketed_app(tmp_path, monkeypatch, 3)
-    tickets.set_uses_tickets(store, op.programme_id, False)
+    monkeypatch.setenv("PULSE_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
+    store = open_store(tmp_path / "app.db")
+    op = make_open_pulse(store)
     at = signed_in_page(
         "screens/facilitator/present.py", programme=op.programme_id, pulse=op.pulse.id
     )

@@ -225,3 +225,21 @@ def test_the_room_sees_the_count_only_when_tickets_are_used(
     assert tickets.printed(store, pulse_id) == 0
     tickets.issue_tickets(store, pulse_id, 7)
     assert tickets.printed(store, pulse_id) == 7
+
+
+def test_turning_tickets_off_frees_only_pulses_without_cards(
+    ticketed: OpenPulse,
+) -> None:
+    store = ticketed.store
+    tickets.issue_tickets(store, ticketed.pulse.id, 3)
+    later = programmes.create_pulse(
+        store, programmes.add_session(store, ticketed.programme_id, "Later"), "after"
+    )
+    programmes.open_pulse(store, later.id)
+    tickets.set_uses_tickets(store, ticketed.programme_id, False)
+    assert tickets.pulse_uses_tickets(store, ticketed.pulse.id)
+    assert not tickets.pulse_uses_tickets(store, later.id)
+    with pytest.raises(TicketRejected):
+        submit(ticketed)
+    responses.submit_response(store, later.id, ticketed.first_answers())
+    assert responses.count_responses(store, later.id) == 1

@@ -40,6 +40,12 @@ def ticket_rule(store: Store, programme_id: int) -> None:
                 "answer more than once: see the README, “Anonymity, as stored”."
             )
         )
+        st.caption(
+            _(
+                "Pulses that already have printed cards still take answers only "
+                "with a card."
+            )
+        )
 
 
 def ticket_printer(
@@ -47,7 +53,7 @@ def ticket_printer(
 ) -> None:
     """Make N tickets for this pulse and offer the A4 sheet (the only copy):
     each card's QR code is ``join_link`` with its ticket."""
-    if not tickets.uses_tickets(store, pulse.programme_id):
+    if not tickets.pulse_uses_tickets(store, pulse.id):
         return
     st.subheader(_("One-time tickets"))
     counts = tickets.ticket_counts(store, pulse.id)

@@ -162,7 +162,7 @@ else:
     st.caption(plain(pulse.programme_name))
     st.subheader(plain(pulse.session_title))
     token = known_device_token(store, pulse.id)
-    needs_ticket = tickets.uses_tickets(store, pulse.programme_id)
+    needs_ticket = tickets.pulse_uses_tickets(store, pulse.id)
     ticket = None
     if needs_ticket and pulse.id not in answered:
         ticket = ask_for_ticket(pulse.id)
