@@ -1,7 +1,9 @@
 """The aggregates a programme's trends are computed from, read in a few queries.
 
 Dimension sums, and per-item sums for agreement and reliability, come from
-the released sums kept at each release (``storage.results.release``). Only closed
+the released sums kept at each release (``storage.results.release``), per
+release bucket: a group the pulse shows, or everyone else (``group_key`` 0,
+named ``NOT_SAID``) — never a respondent's own hidden group. Only closed
 pulses are read. The analysis itself is ``survey.trends`` (no SQL there).
 """
 

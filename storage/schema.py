@@ -140,7 +140,8 @@ def m001_initial_schema(db: Database) -> None:
     # Per-item sufficient statistics, kept up to date at submit: agreement and
     # reliability for a whole programme without reading every answer, and
     # still available after item-level answers are purged (retention).
-    # group_key is the group id, or 0 for "group not given".
+    # group_key is the group id, or 0 for "group not given" (until m011, which
+    # keys it by release bucket: a shown group's id, or 0 for everyone else).
     db.execute(
         """
         CREATE TABLE item_stats (

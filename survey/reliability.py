@@ -14,6 +14,14 @@ The same holds for groups within a pulse: two teams answering at different
 levels make any items look consistent (pure-noise items read "good" in every
 simulated programme whose teams were two points apart), so a pulse's figures
 are pooled within its groups first (``within_groups``).
+
+The "groups" are the release model's buckets (``survey.disclosure``): each
+group the pulse shows, and everyone else (no group given, or a group the pulse
+hides) as one cell; never each respondent's own group. Pooled by own group, a
+hidden group of one would be a cell of one, left out of alpha and its count:
+alpha's n one short of the released n, and a hidden group's make-up visible in
+alpha. Each bucket grows only by releases of 0 or at least k complete
+respondents, so no cell is ever of one person.
 """
 
 from __future__ import annotations
@@ -44,10 +52,12 @@ class PulseItems:
 
 
 def within_groups(cells: Sequence[PulseItems]) -> PulseItems | None:
-    """One pulse's figures pooled within its groups (each cell one group's
-    complete respondents): sum (n_g - 1) S_g / sum (n_g - 1), so a difference
-    between the groups' levels adds nothing. Cells of one person carry no
-    within-group variance and are left out; None when no cell has two."""
+    """One pulse's figures pooled within its groups (each cell one release
+    bucket's complete respondents: a shown group, or everyone else): sum
+    (n_g - 1) S_g / sum (n_g - 1), so a difference between the groups' levels
+    adds nothing. Cells of one person carry no within-group variance and are
+    left out (released buckets never are one person); None when no cell has
+    two."""
     used = [c for c in cells if c.n - c.groups >= 1]
     if not used:
         return None

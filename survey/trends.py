@@ -82,7 +82,9 @@ class ProgrammeTrends:
 
 @dataclass(frozen=True)
 class ScoreSum:
-    """Per-response dimension scores of one pulse, dimension and group, summed."""
+    """Per-response dimension scores of one pulse, dimension and release
+    bucket, summed. ``group`` names the bucket: a group the pulse shows, or
+    ``NOT_SAID`` for everyone else (no group given, or a hidden group)."""
 
     pulse_id: int
     dimension: str
@@ -95,8 +97,9 @@ class ScoreSum:
 
 @dataclass(frozen=True)
 class ItemSum:
-    """One item's answers (as scored) in one pulse and group, summed; ``complete``
-    when the respondents answered every item of the dimension."""
+    """One item's answers (as scored) in one pulse and release bucket (as in
+    ``ScoreSum``), summed; ``complete`` when the respondents answered every item
+    of the dimension."""
 
     pulse_id: int
     dimension: str
@@ -118,7 +121,7 @@ class CompleteScoreSum:
     n: int
     total: float
     squares: float
-    group: str = EVERYONE  # one group's respondents (EVERYONE: all of them)
+    group: str = EVERYONE  # one release bucket's respondents (EVERYONE: all)
 
 
 ScoreLookup = Callable[[int, str], list[tuple[str, float]]]
@@ -379,7 +382,9 @@ def _deltas(
 def _reliability(data: Aggregates) -> dict[str, WithinAlpha]:
     """Cronbach's alpha per dimension within pulses and groups
     (survey.reliability), over the pulses that asked the dimension's usual
-    multi-item set, each with at least k complete respondents."""
+    multi-item set, each with at least k complete respondents. The groups are
+    the release buckets the sums are kept in (shown groups, everyone else as
+    one), the same as every other figure's."""
     forms: dict[str, Counter] = defaultdict(Counter)
     for (_, dimension), questions in data.asked.items():
         if len(questions) >= 2:
