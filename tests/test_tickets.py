@@ -4,17 +4,19 @@ and nothing links a card to its answers."""
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
 from storage import programmes, responses, tickets
+from storage.db import open_store
 from survey import codes
 from survey.answers import TicketRejected
 from survey.codes import spaced_ticket
 from survey.ticket_sheet import SheetFixed
-from tests.fixtures import OpenPulse, row_counts
+from tests.fixtures import OpenPulse, make_open_pulse, row_counts
 
 
 @pytest.fixture
@@ -243,3 +245,37 @@ def test_turning_tickets_off_frees_only_pulses_without_cards(
         submit(ticketed)
     responses.submit_response(store, later.id, ticketed.first_answers())
     assert responses.count_responses(store, later.id) == 1
+
+
+def test_a_file_from_before_the_rule_fixes_the_sheets_of_answered_pulses(
+    tmp_path: Path,
+) -> None:
+    """Opening a file made before sheets were fixed marks every pulse that was
+    answered or closed, so its cards cannot be added to after the upgrade."""
+    path = tmp_path / "old.db"
+    store = open_store(path)
+    op = make_open_pulse(store)
+    tickets.set_uses_tickets(store, op.programme_id, True)
+    (card,) = tickets.issue_tickets(store, op.pulse.id, 1)
+    responses.submit_response(store, op.pulse.id, op.first_answers(), ticket=card)
+    session = programmes.add_session(store, op.programme_id, "Later")
+    closed = programmes.create_pulse(store, session, "after", status="closed")
+    draft = programmes.create_pulse(store, session, "before")
+    store.close()
+    with sqlite3.connect(path) as db:  # the file as it was before m021
+        db.execute("DROP TRIGGER sheet_fixed_by_an_answer")
+        db.execute("DROP TRIGGER sheet_fixed_by_closing")
+        db.execute("ALTER TABLE pulses DROP COLUMN sheet_fixed")
+        db.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = 'm021_ticket_sheet_fixed'"
+        )
+    db.close()
+    upgraded = open_store(path)
+    try:
+        assert tickets.sheet_is_fixed(upgraded, op.pulse.id)
+        assert tickets.sheet_is_fixed(upgraded, closed.id)
+        assert not tickets.sheet_is_fixed(upgraded, draft.id)
+        with pytest.raises(SheetFixed):
+            tickets.issue_tickets(upgraded, op.pulse.id, 1)
+    finally:
+        upgraded.close()
