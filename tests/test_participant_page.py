@@ -253,6 +253,7 @@ def test_a_ticketed_pulse_answers_once_per_card(live: OpenPulse) -> None:
     bare = run_app(live.pulse.code)
     assert not items(bare)
     assert any(t.label == "Ticket code on your card" for t in bare.text_input)
+    assert "1 card printed for this pulse." in texts(bare)
 
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["code"] = live.pulse.code

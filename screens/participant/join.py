@@ -16,6 +16,7 @@ from ui.phone_style import apply_phone_style
 from ui.plain import plain
 from ui.present_views import projector_screen
 from ui.resources import shared_store
+from ui.ticket_views import printed_cards_text
 
 THANK_YOU = N_("Thank you! Your answers are in. You can close this page.")
 # The same words for an unknown, a draft and a closed pulse: guessing a code
@@ -162,7 +163,10 @@ else:
     st.caption(plain(pulse.programme_name))
     st.subheader(plain(pulse.session_title))
     token = known_device_token(store, pulse.id)
-    needs_ticket = tickets.pulse_uses_tickets(store, pulse.id)
+    printed = printed_cards_text(store, pulse.id)  # None: no tickets needed
+    needs_ticket = printed is not None
+    if printed:
+        st.caption(printed)  # the room can compare it with the people present
     ticket = None
     if needs_ticket and pulse.id not in answered:
         ticket = ask_for_ticket(pulse.id)
