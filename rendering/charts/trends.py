@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -41,7 +42,7 @@ from rendering.charts.style import (
     shown_groups,
     tooltips,
 )
-from survey.i18n import Translator, translations
+from survey.i18n import N_, Translator, translations
 from survey.instrument import SCALE_HIGH, SCALE_LOW
 from survey.words import EVERYONE, FOLLOW_UP
 
@@ -111,14 +112,10 @@ def trend_chart(
     data["date"] = data["date"].astype(str)
     data = clip_to_scale(data)
     data["interval"] = _interval_text(data["low"], data["high"], tr)
-    pulses = _pulses(data)
-    domain, colours = group_colours(data["group"], tr.gettext(EVERYONE))
-
+    timeline = _Timeline.of(data, tr)
     return _by_dimension(
         data,
-        lambda part, **size: _trend_panel(
-            part, pulses, markers, domain, colours, tr=tr, **size
-        ),
+        lambda part, **size: _trend_panel(part, timeline, markers, **size),
         dimension_label,
         title,
         subtitle,
@@ -172,48 +169,88 @@ def _trend_subtitle(
     return lines
 
 
-def _trend_panel(
-    data: pd.DataFrame,
-    pulses: pd.DataFrame,
-    markers: pd.DataFrame | None,
-    domain: list[str],
-    colours: list[str],
-    *,
-    title: str | None,
-    width: int | str,
-    tr: Translator,
-) -> alt.LayerChart:
-    extra = (
-        [] if _is_empty(markers) else markers["order"].dropna().astype(float).tolist()
-    )
-    x_axis, x_scale = _pulse_axis(pulses, extra, tr)
-    y_scale = _scale_1_to_7()
-    colour = _group_colour(domain, colours, tr=tr)
-    tooltip = [
-        *tooltips("pulse", "date", "group", "mean", "interval", "n", tr=tr),
-    ]
-    x = alt.X("order:Q", scale=x_scale, axis=x_axis)
-    base = alt.Chart(data)
-    band = base.mark_area(opacity=0.12).encode(
-        x=x,
-        y=average_channel("low", y_scale, horizontal=False, tr=tr),
-        y2="high:Q",
-        color=colour,
-        detail="group:N",
-    )
-    line = base.mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour, detail="group:N"
-    )
-    points = base.mark_circle(size=110, opacity=1).encode(
-        x=x, y=alt.Y("mean:Q", scale=y_scale), color=colour, tooltip=tooltip
-    )
-    layers: list[Any] = [band, line, points]
-    layers += _follow_up_layers(pulses, x_scale, tr)
-    layers += _marker_layers(markers, x_scale, tr)
+@dataclass(frozen=True)
+class _Timeline:
+    """What every panel of one timeline chart shares: the pulses along x, the
+    group colours (the same in every panel) and the language."""
+
+    pulses: pd.DataFrame
+    domain: list[str]
+    colours: list[str]
+    tr: Translator
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, tr: Translator) -> _Timeline:
+        domain, colours = group_colours(data["group"], tr.gettext(EVERYONE))
+        return cls(_pulses(data), domain, colours, tr)
+
+    def x(self, extra: Sequence[float] = ()) -> tuple[alt.X, alt.Scale]:
+        """The x channel (pulse order, ticks named by pulse) and its scale,
+        widened to reach ``extra`` orders (e.g. markers between pulses)."""
+        x_axis, x_scale = _pulse_axis(self.pulses, extra, self.tr)
+        return alt.X("order:Q", scale=x_scale, axis=x_axis), x_scale
+
+    def group_lines(
+        self, data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list[Any]
+    ) -> list[Any]:
+        """One line per group through its points, the points carrying the
+        tooltip: how every timeline panel draws a figure per pulse."""
+        colour = _group_colour(self.domain, self.colours, tr=self.tr)
+        base = alt.Chart(data)
+        return [
+            base.mark_line(strokeWidth=3).encode(
+                x=x, y=y, color=colour, detail="group:N"
+            ),
+            base.mark_circle(size=110, opacity=1).encode(
+                x=x, y=y, color=colour, tooltip=tooltip
+            ),
+        ]
+
+
+def _panel(layers: list[Any], *, title: str | None, width: int | str) -> Any:
+    """Layers as one panel of the usual height, titled when it is one of
+    several (``title``) and not when it fills the chart (None)."""
     panel = alt.layer(*layers).properties(width=width, height=PANEL_HEIGHT)
     if title is not None:
         panel = panel.properties(title=alt.Title(title, fontSize=FONT_SIZE + 4))
     return panel
+
+
+def _trend_panel(
+    data: pd.DataFrame,
+    timeline: _Timeline,
+    markers: pd.DataFrame | None,
+    *,
+    title: str | None,
+    width: int | str,
+) -> alt.LayerChart:
+    tr = timeline.tr
+    extra = (
+        [] if _is_empty(markers) else markers["order"].dropna().astype(float).tolist()
+    )
+    x, x_scale = timeline.x(extra)
+    y_scale = _scale_1_to_7()
+    tooltip = [
+        *tooltips("pulse", "date", "group", "mean", "interval", "n", tr=tr),
+    ]
+    band = (
+        alt.Chart(data)
+        .mark_area(opacity=0.12)
+        .encode(
+            x=x,
+            y=average_channel("low", y_scale, horizontal=False, tr=tr),
+            y2="high:Q",
+            color=_group_colour(timeline.domain, timeline.colours, tr=tr),
+            detail="group:N",
+        )
+    )
+    layers: list[Any] = [
+        band,
+        *timeline.group_lines(data, x, alt.Y("mean:Q", scale=y_scale), tooltip),
+    ]
+    layers += _follow_up_layers(timeline.pulses, x_scale, tr)
+    layers += _marker_layers(markers, x_scale, tr)
+    return _panel(layers, title=title, width=width)
 
 
 def _follow_up_layers(
@@ -492,13 +529,10 @@ def agreement_chart(
     data["dimension_label"] = _dimension_words(data["dimension_label"], tr)
     data["group"] = shown_groups(data["group"], tr)
     data["pulse_label"] = data["pulse_label"].astype(str)
-    pulses = _pulses(data)
-    domain, colours = group_colours(data["group"], tr.gettext(EVERYONE))
+    timeline = _Timeline.of(data, tr)
     return _by_dimension(
         data,
-        lambda part, **size: _agreement_panel(
-            part, pulses, domain, colours, tr=tr, **size
-        ),
+        lambda part, **size: _agreement_panel(part, timeline, **size),
         dimension_label,
         title,
         subtitle,
@@ -506,67 +540,48 @@ def agreement_chart(
     )
 
 
+# Optional columns of the agreement data, each a tooltip line when present
+# (inserted after the group, in turn, so the last comes first).
+_AGREEMENT_EXTRAS = (
+    ("rwg_skewed", N_("Against lenient answering (stricter)")),
+    ("random_band", N_("Random answering reaches")),
+)
+
+
 def _agreement_panel(
-    data: pd.DataFrame,
-    pulses: pd.DataFrame,
-    domain: list[str],
-    colours: list[str],
-    *,
-    title: str | None,
-    width: int | str,
-    tr: Translator,
+    data: pd.DataFrame, timeline: _Timeline, *, title: str | None, width: int | str
 ) -> alt.LayerChart:
-    x_axis, x_scale = _pulse_axis(pulses, (), tr)
+    tr = timeline.tr
+    x, _ = timeline.x()
     y_scale = alt.Scale(domain=[0, 1], nice=False, clamp=True)
     y_axis = alt.Axis(
         title=tr.gettext("Agreement within group, r*wg(j)"),
         values=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
         format=".1f",
     )
-    colour = _group_colour(domain, colours, tr=tr)
     tooltip = [
         *tooltips("pulse", "dimension", "group", tr=tr),
         alt.Tooltip("rwg:Q", title=tr.gettext("Agreement r*wg(j)"), format=".2f"),
         *tooltips("n", tr=tr),
     ]
-    if "rwg_skewed" in data:
-        tooltip.insert(
-            4,
-            alt.Tooltip(
-                "rwg_skewed:Q",
-                title=tr.gettext("Against lenient answering (stricter)"),
-                format=".2f",
-            ),
-        )
-    if "random_band" in data:
-        tooltip.insert(
-            4,
-            alt.Tooltip(
-                "random_band:Q",
-                title=tr.gettext("Random answering reaches"),
-                format=".2f",
-            ),
-        )
-    x = alt.X("order:Q", scale=x_scale, axis=x_axis)
+    for column, words in _AGREEMENT_EXTRAS:
+        if column in data:
+            tooltip.insert(
+                4, alt.Tooltip(f"{column}:Q", title=tr.gettext(words), format=".2f")
+            )
     threshold = pd.DataFrame(
         {"y": [AGREEMENT_THRESHOLD], "text": [tr.gettext(AGREEMENT_LABEL)]}
     )
-    base = alt.Chart(data)
     layers = [
         alt.Chart(threshold)
         .mark_rule(color=MUTED_COLOUR, strokeWidth=1.5, strokeDash=[6, 4])
         .encode(y=alt.Y("y:Q", scale=y_scale, axis=y_axis)),
-        base.mark_line(strokeWidth=3).encode(
-            x=x, y=alt.Y("rwg:Q", scale=y_scale), color=colour, detail="group:N"
-        ),
-        base.mark_circle(size=110, opacity=1).encode(
-            x=x, y=alt.Y("rwg:Q", scale=y_scale), color=colour, tooltip=tooltip
-        ),
+        *timeline.group_lines(data, x, alt.Y("rwg:Q", scale=y_scale), tooltip),
         *(
             [
-                base.mark_tick(color=MUTED_COLOUR, thickness=2, size=14).encode(
-                    x=x, y=alt.Y("random_band:Q", scale=y_scale), tooltip=tooltip
-                )
+                alt.Chart(data)
+                .mark_tick(color=MUTED_COLOUR, thickness=2, size=14)
+                .encode(x=x, y=alt.Y("random_band:Q", scale=y_scale), tooltip=tooltip)
             ]
             if "random_band" in data
             else []
@@ -581,10 +596,7 @@ def _agreement_panel(
             color=MUTED_COLOUR,
         ),
     ]
-    panel = alt.layer(*layers).properties(width=width, height=PANEL_HEIGHT)
-    if title is not None:
-        panel = panel.properties(title=alt.Title(title, fontSize=FONT_SIZE + 4))
-    return panel
+    return _panel(layers, title=title, width=width)
 
 
 # ---------------------------------------------------------------- export
