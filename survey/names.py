@@ -12,31 +12,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from survey.i18n import N_
+from survey.words import MOMENT_WORDS
 
-MOMENT_NAMES: Mapping[str, str] = {
-    "before": N_("before"),
-    "during": N_("during"),
-    "after": N_("after"),
-}
-PULSE_STATUS_NAMES: Mapping[str, str] = {
-    "draft": N_("draft"),
-    "open": N_("open"),
-    "closing": N_("closing"),
-    "closed": N_("closed"),
-}
-SESSION_KIND_NAMES: Mapping[str, str] = {
-    "conversations": N_("conversations"),
-    "group session": N_("group session"),
-    "joint workshop": N_("joint workshop"),
-    "follow-up": N_("follow-up"),
-    "session": N_("session"),
-}
-ACTION_STATUS_NAMES: Mapping[str, str] = {
-    "planned": N_("planned"),
-    "started": N_("started"),
-    "done": N_("done"),
-    "dropped": N_("dropped"),
-}
+
+def _own_names(*msgids: str) -> Mapping[str, str]:
+    """Codes that are their own English names: each maps to itself, written
+    once (as the msgid the catalogue translates)."""
+    return {msgid: msgid for msgid in msgids}
+
+
+# One definition of the moment words: the pulse label names them the same way.
+MOMENT_NAMES: Mapping[str, str] = MOMENT_WORDS
+PULSE_STATUS_NAMES = _own_names(N_("draft"), N_("open"), N_("closing"), N_("closed"))
+SESSION_KIND_NAMES = _own_names(
+    N_("conversations"),
+    N_("group session"),
+    N_("joint workshop"),
+    N_("follow-up"),
+    N_("session"),
+)
+ACTION_STATUS_NAMES = _own_names(
+    N_("planned"), N_("started"), N_("done"), N_("dropped")
+)
 FORM_NAMES: Mapping[str, str] = {
     "full": N_("full form"),
     "short": N_("short form"),
