@@ -66,6 +66,7 @@ def main() -> None:
     pybabel(
         "extract", "-F", str(ROOT / "babel.cfg"), "-o", str(POT),
         "--no-location", "--sort-output", "--add-comments=Translators:",
+        "-k", "counted:1,2",
         "--project=Together Pulse", "--copyright-holder=Together Pulse",
         "-w", "88", str(ROOT),
     )  # fmt: skip

@@ -37,7 +37,7 @@ from ui.data_views import report_html as programme_report
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 CODE_DIRS = ("access", "screens", "rendering", "storage", "survey", "ui", "widgets")
-MARKERS = {"_", "N_", "gettext", "ngettext"}
+MARKERS = {"_", "N_", "gettext", "ngettext", "counted"}
 
 
 def catalogue(language: str) -> Catalog:

@@ -25,7 +25,7 @@ import streamlit as st
 from access import passphrase as hashing
 from access import signin, tokens
 from storage.db import Store, database_path
-from ui.i18n import _, ngettext, refusal
+from ui.i18n import _, counted, refusal
 from widgets.browser_cookie import (
     CLIENT_COOKIE,
     SESSION_COOKIE,
@@ -209,19 +209,19 @@ def login_message(result: signin.LoginResult) -> str:
     if result.retry_after_s > 0:
         seconds = math.ceil(result.retry_after_s)
         if seconds < 90:
-            return ngettext(
+            return counted(
                 "Too many wrong passphrases from this browser. Try again in "
                 "{n} second.",
                 "Too many wrong passphrases from this browser. Try again in "
                 "{n} seconds.",
                 seconds,
-            ).format(n=seconds)
+            )
         minutes = math.ceil(seconds / 60)
-        return ngettext(
+        return counted(
             "Too many wrong passphrases from this browser. Try again in {n} minute.",
             "Too many wrong passphrases from this browser. Try again in {n} minutes.",
             minutes,
-        ).format(n=minutes)
+        )
     return _(result.message)
 
 

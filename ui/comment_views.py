@@ -9,7 +9,7 @@ from storage import comments, programmes
 from storage.db import Store
 from survey.i18n import N_
 from survey.words import MIN_K
-from ui.i18n import _, ngettext, refusal
+from ui.i18n import _, counted, refusal
 
 
 def comment_rule(store: Store, programme_id: int) -> None:
@@ -49,11 +49,11 @@ def review_panel(store: Store, pulse_id: int) -> None:
     )
     if review.waiting_for:
         st.info(
-            ngettext(
+            counted(
                 "Comments from the latest answers appear after {n} more answer.",
                 "Comments from the latest answers appear after {n} more answers.",
                 review.waiting_for,
-            ).format(n=review.waiting_for)
+            )
         )
     _section(store, pulse_id, N_("To review"), review.to_review)
     _section(store, pulse_id, N_("Shown in the room"), review.shown)

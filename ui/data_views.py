@@ -16,7 +16,7 @@ from babel.dates import format_date
 from rendering import csv_files, report
 from storage import actions, aggregates, backup, export, programmes, retention
 from storage.db import Store
-from ui.i18n import _, current_language, ngettext, refusal
+from ui.i18n import _, counted, current_language, ngettext, refusal
 
 
 def _day(value: date) -> str:
@@ -35,27 +35,28 @@ def export_section(store: Store, programme_id: int) -> None:
         ).format(k=overview.k)
     )
     notes = [
-        ngettext(
+        counted(
             "{n} closed pulse in the export",
             "{n} closed pulses in the export",
             overview.closed,
-        ).format(n=overview.closed)
+        )
     ]
     if overview.too_small:
         notes.append(
-            ngettext(
+            counted(
                 "{n} left out (fewer than {k} answers)",
                 "{n} left out (fewer than {k} answers)",
                 overview.too_small,
-            ).format(n=overview.too_small, k=overview.k)
+                k=overview.k,
+            )
         )
     if overview.not_closed:
         notes.append(
-            ngettext(
+            counted(
                 "{n} draft or open, not exported",
                 "{n} draft or open, not exported",
                 overview.not_closed,
-            ).format(n=overview.not_closed)
+            )
         )
     st.caption(" · ".join(notes) + ".")
     files = (
@@ -122,11 +123,11 @@ def _closing_controls(store: Store, status: retention.RetentionStatus) -> None:
         sure = True
         if status.open_pulses:
             sure = st.checkbox(
-                ngettext(
+                counted(
                     "Also close its {n} open pulse now",
                     "Also close its {n} open pulses now",
                     status.open_pulses,
-                ).format(n=status.open_pulses),
+                ),
                 key=f"close-open-{status.programme_id}",
             )
         if st.button(_("Close programme"), disabled=not sure):

@@ -45,6 +45,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 
 
+def counted(singular: str, plural: str, n: int, **values: object) -> str:
+    """A counted message with ``{n}`` filled in by the same count that chose
+    its form, so the two cannot disagree (``values`` fill its other
+    placeholders; ``n=`` among them prints the count another way, e.g.
+    "1,234"). Extracted like ``ngettext`` (``-k counted:1,2``)."""
+    return ngettext(singular, plural, n).format(**{"n": n, **values})
+
+
 def group_name(group: str) -> str:
     """A group as shown: the app's own words ("Everyone") translated, names
     people typed never (a group called "Data" stays "Data")."""

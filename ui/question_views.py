@@ -10,7 +10,7 @@ from storage.programmes import QUESTION_MAX_CHARS
 from survey.i18n import LANGUAGE_NAMES, text_in
 from survey.instrument import DIMENSIONS, dimension_label
 from ui import a11y_text as a11y
-from ui.i18n import _, current_language, ngettext, refusal
+from ui.i18n import _, counted, current_language, refusal
 from ui.markdown_text import heard_only
 from ui.plain import plain
 
@@ -33,10 +33,10 @@ def question_list(store: Store, programme_id: int) -> None:
             text.text(
                 f"{LANGUAGE_NAMES[other]}: {welsh if other == 'cy' else question.text}"
             )
-        answered = ngettext("{n} answer", "{n} answers", question.answered)
+        answered = counted("{n} answer", "{n} answers", question.answered)
         flags.caption(
             (_("reverse-scored") + " · " if question.reverse else "")
-            + answered.format(n=question.answered)
+            + answered
             + ("" if welsh != question.text else " · " + _("no Welsh text yet"))
         )
         # Heard: which question the button moves, as the page shows it.
