@@ -200,18 +200,23 @@ def row_by_id(db: Database, table: str, row_id: int, columns: str = "*") -> dict
     return row
 
 
+_ONE_PULSE = (
+    "FROM pulses p JOIN sessions s ON s.id = p.session_id "
+    "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?"
+)
+
+
+def pulse_columns(db: Database, pulse_id: int, columns: str) -> tuple | None:
+    """``columns`` (SQL over the pulse ``p``, its session ``s`` and programme
+    ``g``) of one pulse, or None when no pulse has that id: the one way a
+    pulse is read with its programme."""
+    return db.execute(f"SELECT {columns} {_ONE_PULSE}", [pulse_id]).fetchone()
+
+
 def pulse_programme(db: Database, pulse_id: int) -> dict:
     """The programme row a pulse belongs to, with the pulse's ``status``;
     ``ValueError`` when no pulse has that id."""
-    row = next(
-        db.query(
-            "SELECT g.*, p.status FROM pulses p "
-            "JOIN sessions s ON s.id = p.session_id "
-            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-            [pulse_id],
-        ),
-        None,
-    )
+    row = next(db.query(f"SELECT g.*, p.status {_ONE_PULSE}", [pulse_id]), None)
     if row is None:
         raise ValueError("No pulse has that id.")
     return row

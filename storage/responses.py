@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from storage.db import Store, delete_rows, referrers
+from storage.db import Store, delete_rows, pulse_columns, referrers
 from storage.tickets import NEEDS_TICKETS, consume_ticket
 from survey import codes
 from survey.answers import (
@@ -57,12 +57,11 @@ def submit_response(
     if device_token is not None and not codes.valid_device_token(device_token):
         raise InvalidSubmission(N_("This device's answer token is not valid."))
     with store.write() as db:
-        pulse = db.execute(
-            f"SELECT p.status, p.secret, s.programme_id, {NEEDS_TICKETS}, p.closes_at "
-            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
-            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-            [pulse_id],
-        ).fetchone()
+        pulse = pulse_columns(
+            db,
+            pulse_id,
+            f"p.status, p.secret, s.programme_id, {NEEDS_TICKETS}, p.closes_at",
+        )
         if pulse is None:
             raise UnknownPulse(N_("This pulse does not exist."))
         status, secret, programme_id, uses_tickets, closes_at = pulse

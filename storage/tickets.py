@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from storage.db import Store, pulse_programme
+from storage.db import Store, pulse_columns, pulse_programme
 from survey import codes
 from survey.answers import TicketRejected
 from survey.i18n import N_
@@ -60,12 +60,7 @@ without one, so the room's count of cards stays the limit on its answers."""
 def pulse_uses_tickets(store: Store, pulse_id: int) -> bool:
     """Whether this pulse takes answers only with a ticket (``NEEDS_TICKETS``)."""
     with store.read() as db:
-        row = db.execute(
-            f"SELECT {NEEDS_TICKETS} FROM pulses p "
-            "JOIN sessions s ON s.id = p.session_id "
-            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-            [pulse_id],
-        ).fetchone()
+        row = pulse_columns(db, pulse_id, NEEDS_TICKETS)
     return bool(row and row[0])
 
 
@@ -135,13 +130,8 @@ def printed(store: Store, pulse_id: int) -> int | None:
     pulse takes answers without them). A count only: the room can compare it
     with the people present, and it cannot grow once anyone has answered."""
     with store.read() as db:
-        row = db.execute(
-            f"SELECT {NEEDS_TICKETS}, "
-            "(SELECT count(*) FROM tickets t WHERE t.pulse_id = p.id) "
-            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
-            "JOIN programmes g ON g.id = s.programme_id WHERE p.id = ?",
-            [pulse_id],
-        ).fetchone()
+        cards = "(SELECT count(*) FROM tickets t WHERE t.pulse_id = p.id)"
+        row = pulse_columns(db, pulse_id, f"{NEEDS_TICKETS}, {cards}")
     if row is None or not row[0]:
         return None
     return int(row[1])
