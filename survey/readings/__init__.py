@@ -35,8 +35,8 @@ entry point, ``programme_readings`` builds them all.
 Sentences are written in the language asked for (``language=``, a catalogue of
 ``locale/``): each is one whole message with named placeholders, so a
 translator can reorder it, and counted words use ``ngettext``. Numbers and
-intervals are formatted here, once, the same in every language; the ``claim``
-stays a word of the fixed (English) vocabulary for machines.
+intervals are formatted once (``wording``), the same in every language; the
+``claim`` stays a word of the fixed (English) vocabulary for machines.
 """
 
 from __future__ import annotations
