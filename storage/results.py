@@ -24,7 +24,7 @@ import json
 from sqlite_utils import Database
 
 from storage.db import Store, pulse_programme
-from survey.disclosure import Pending, Release, may_show, release_batch
+from survey.disclosure import Pending, Release, bucket_of, may_show, release_batch
 from survey.figures import (
     Figure,
     LevelCount,
@@ -97,14 +97,19 @@ def release(db: Database, pulse_id: int) -> int:
             "INSERT INTO disclosures (pulse_id, visible) VALUES (?, ?)",
             [pulse_id, json.dumps(sorted(batch.visible))],
         )
-    _add_to_sums(db, pulse_id, batch)
+    groups = {p.group for p in pending if p.id in batch.ids}
+    _add_to_sums(db, pulse_id, batch, groups)
     return len(batch.ids)
 
 
-def _add_to_sums(db: Database, pulse_id: int, batch: Release) -> None:
+def _add_to_sums(
+    db: Database, pulse_id: int, batch: Release, groups: set[int | None]
+) -> None:
+    """Add a release to the released sums, each response under its bucket as
+    ``survey.disclosure.bucket_of`` decides (the one definition every figure
+    uses; written out here per group id so the query stays one pass)."""
     ids = json.dumps(sorted(batch.ids))
-    shown = ",".join(str(int(g)) for g in sorted(batch.visible)) or "NULL"
-    bucket = f"CASE WHEN r.group_id IN ({shown}) THEN r.group_id ELSE 0 END"
+    bucket = _bucket_sql(groups, batch.visible)
     in_batch = "r.pulse_id = ? AND r.id IN (SELECT value FROM json_each(?))"
     db.execute(
         "INSERT INTO score_sums (pulse_id, dimension, group_key, items, n, total, "
@@ -138,6 +143,16 @@ def _add_to_sums(db: Database, pulse_id: int, batch: Release) -> None:
         "(SELECT value FROM json_each(?))",
         [pulse_id, ids],
     )
+
+
+def _bucket_sql(groups: set[int | None], visible: frozenset[int]) -> str:
+    """``bucket_of(r.group_id, visible)`` as SQL, for the groups given."""
+    cases = " ".join(
+        f"WHEN {int(g)} THEN {int(bucket_of(g, visible))}"
+        for g in sorted(g for g in groups if g is not None)
+    )
+    otherwise = int(bucket_of(None, visible))
+    return f"CASE r.group_id {cases} ELSE {otherwise} END" if cases else str(otherwise)
 
 
 def shown_groups(store: Store, pulse_id: int) -> dict[int, str]:

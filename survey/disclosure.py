@@ -46,6 +46,16 @@ REMAINDER = 0
 hidden for this pulse. Only ever part of the overall figures."""
 
 
+def bucket_of(group: int | None, visible: frozenset[int]) -> int:
+    """The bucket a response counts in, for every figure of its pulse: its group
+    when the pulse shows that group, else ``REMAINDER``. Releases are decided
+    per bucket, so any figure kept per bucket (means, agreement, reliability's
+    within-group pooling) moves by 0 or at least k people; a figure kept per
+    respondent's own group would put a hidden group of one in a cell of its
+    own. The one definition: storage keeps its sums under these keys."""
+    return group if group is not None and group in visible else REMAINDER
+
+
 @dataclass(frozen=True)
 class Pending:
     """A response not yet in any figure: its group id (None: not given) and the
@@ -96,8 +106,7 @@ def release_batch(
         visible = choose_visible([p.group for p in first], k)
     buckets: dict[int, list[Pending]] = defaultdict(list)
     for p in pending:
-        shown = p.group is not None and p.group in visible
-        buckets[p.group if shown else REMAINDER].append(p)  # type: ignore[index]
+        buckets[bucket_of(p.group, visible)].append(p)
     chosen: set[str] = set()
     for members in buckets.values():
         chosen |= {p.id for p in _safe_subset(members, k, dimension_of)}

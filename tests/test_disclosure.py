@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.disclosure import Pending, may_show, release_batch, visible_groups
+from survey.disclosure import (
+    REMAINDER,
+    Pending,
+    bucket_of,
+    may_show,
+    release_batch,
+    visible_groups,
+)
 
 ks = st.integers(min_value=3, max_value=12)
 group_counts = st.dictionaries(
@@ -179,3 +186,17 @@ def test_a_release_never_adds_one_complete_respondent() -> None:
     batch = release_batch(people, None, 3, DIMENSION_OF)
     complete = [p for p in people if batch and p.id in batch.ids and {1, 2} <= p.items]
     assert len(complete) in (0,) or len(complete) >= 3
+
+
+@given(
+    group=st.one_of(st.none(), st.integers(1, 6)),
+    visible=st.frozensets(st.integers(1, 6)),
+)
+def test_a_response_counts_in_its_group_only_where_the_pulse_shows_it(
+    group: int | None, visible: frozenset[int]
+) -> None:
+    """The bucket every figure keeps a response under (means, agreement,
+    reliability's pooling within groups): its group if shown, else the one
+    remainder — so the people of hidden groups are never a cell of their own."""
+    expected = group if group in visible else REMAINDER
+    assert bucket_of(group, visible) == expected
