@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from storage.db import MOMENT_ORDER, Store
+from storage.held_out import COUNTED
 from survey.trends import (
     Aggregates,
     CompleteScoreSum,
@@ -33,8 +34,7 @@ def data_version(store: Store, programme_id: int) -> tuple:
         ).fetchone()
         pulses = db.execute(
             "SELECT p.id, p.status, s.date, s.position, s.title, s.kind, "
-            "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
-            "FROM pulses p JOIN sessions s ON s.id = p.session_id "
+            f"{COUNTED} FROM pulses p JOIN sessions s ON s.id = p.session_id "
             "WHERE s.programme_id = ? ORDER BY p.id",
             [programme_id],
         ).fetchall()
@@ -129,7 +129,7 @@ def _closed_pulses(db, programme_id: int, language: str = "en") -> list[PulsePoi
     rows = db.query(
         "SELECT p.id AS pulse_id, s.id AS session_id, s.title, s.date, "
         "s.kind AS session_kind, "
-        "p.moment, (SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) AS n "
+        f"p.moment, {COUNTED} AS n "
         "FROM pulses p JOIN sessions s ON s.id = p.session_id "
         "WHERE s.programme_id = ? AND p.status = 'closed' "
         f"ORDER BY s.date IS NULL, s.date, s.position, s.id, {MOMENT_ORDER}, p.id",

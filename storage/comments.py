@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage.db import Store, row_by_id
+from storage.held_out import counted, release_due_comments
 from survey.comment_rules import (
-    batch_due,
     check_comment_minimum,
     effective_minimum,
     waiting_for,
@@ -42,6 +42,9 @@ class CommentReview:
     to_review: list[Comment]
     shown: list[Comment]
     hidden: list[Comment]
+    not_kept: int = 0
+    """Comments still held when the pulse closed: fewer than the minimum had
+    answered since the last batch, so they were counted and deleted."""
 
 
 def comment_minimum(store: Store, programme_id: int) -> int:
@@ -63,22 +66,11 @@ def review(store: Store, pulse_id: int) -> CommentReview:
     """Release a batch if one is due, then what the facilitator may see."""
     with store.write() as db:
         minimum = _minimum(db, "p.id = ?", pulse_id)
-        responses = db.execute(
-            "SELECT count(*) FROM responses WHERE pulse_id = ?", [pulse_id]
+        responses = counted(db, pulse_id)
+        released_at = release_due_comments(db, pulse_id, minimum)
+        not_kept = db.execute(
+            "SELECT held_out_comments FROM pulses WHERE id = ?", [pulse_id]
         ).fetchone()[0]
-        released_at = _released_at(db, pulse_id)
-        if batch_due(responses, released_at, minimum):
-            db.execute(
-                "UPDATE comments SET state = 'review' "
-                "WHERE pulse_id = ? AND state = 'held'",
-                [pulse_id],
-            )
-            db.execute(
-                "INSERT INTO comment_releases (pulse_id, n) VALUES (?, ?) "
-                "ON CONFLICT (pulse_id) DO UPDATE SET n = excluded.n",
-                [pulse_id, responses],
-            )
-            released_at = responses
         seen = [
             Comment(*row)
             for row in db.execute(
@@ -94,6 +86,7 @@ def review(store: Store, pulse_id: int) -> CommentReview:
         to_review=[c for c in seen if c.state == "review"],
         shown=[c for c in seen if c.state == "shown"],
         hidden=[c for c in seen if c.state == "hidden"],
+        not_kept=int(not_kept),
     )
 
 
@@ -133,10 +126,3 @@ def _minimum(db: Database, where: str, key: int) -> int:
     if row is None:
         raise ValueError("Not found.")
     return effective_minimum(int(row[0]), row[1])
-
-
-def _released_at(db: Database, pulse_id: int) -> int:
-    row = db.execute(
-        "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
-    ).fetchone()
-    return int(row[0]) if row else 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage.db import MOMENT_ORDER, Store, delete_rows, row_by_id
+from storage.held_out import COUNTED, drop_held_out
 from storage.results import release_all
 from survey import codes
 from survey.answers import UnknownPulse
@@ -219,7 +220,11 @@ def close_pulses(store: Store, pulse_ids: Sequence[int]) -> int:
     (the same rule as the live room: nothing moves by fewer than k, so a late
     straggler is held out rather than revealed), and forgets which devices
     answered: its device hashes are deleted and its secret replaced, so no
-    browser token can be matched to anything in the file. Then the file is
+    browser token can be matched to anything in the file. Answers still held
+    out after that release, and comments not in a batch, are counted and
+    deleted (``storage.held_out``): kept, they would tell whoever holds the
+    file who answered last, and what they said. An unknown id refuses the
+    whole call and nothing is written. Then the file is
     compacted (``Store.compact``): WAL emptied and pages rebuilt in key order,
     so the order people answered in leaves no trace. Reopening a pulse later
     starts a fresh device list: someone who answered before could answer
@@ -240,6 +245,7 @@ def close_pulses(store: Store, pulse_ids: Sequence[int]) -> int:
             )
             db.execute("DELETE FROM submissions WHERE pulse_id = ?", [pulse_id])
             release_all(db, pulse_id)
+            drop_held_out(db, pulse_id)
     store.compact()
     return closed
 
@@ -464,9 +470,9 @@ def update_programme(store: Store, programme_id: int, name: str, k: int) -> None
         raise Refusal(N_("A programme needs a name."))
     with store.write() as db:
         current, answered = db.execute(
-            "SELECT k, EXISTS (SELECT 1 FROM responses r JOIN pulses p "
-            "ON p.id = r.pulse_id JOIN sessions s ON s.id = p.session_id "
-            "WHERE s.programme_id = g.id) FROM programmes g WHERE g.id = ?",
+            f"SELECT k, EXISTS (SELECT 1 FROM pulses p JOIN sessions s "
+            f"ON s.id = p.session_id WHERE s.programme_id = g.id AND {COUNTED} > 0) "
+            "FROM programmes g WHERE g.id = ?",
             [programme_id],
         ).fetchone()
         if answered and k < current:
@@ -541,8 +547,8 @@ def timeline(store: Store, programme_id: int) -> list[SessionRow]:
         pulses = list(
             db.query(
                 "SELECT p.session_id, p.id, p.moment, p.form, p.code, p.status, "
-                "(SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) "
-                "AS responses FROM pulses p JOIN sessions s ON s.id = p.session_id "
+                f"{COUNTED} AS responses FROM pulses p "
+                "JOIN sessions s ON s.id = p.session_id "
                 f"WHERE s.programme_id = ? ORDER BY {MOMENT_ORDER}, p.id",
                 [programme_id],
             )
@@ -576,8 +582,7 @@ def delete_session(store: Store, session_id: int) -> None:
     with store.write() as db:
         row_by_id(db, "sessions", session_id, "id")  # refuses an unknown id
         answered = db.execute(
-            "SELECT count(*) FROM responses r JOIN pulses p ON p.id = r.pulse_id "
-            "WHERE p.session_id = ?",
+            f"SELECT coalesce(sum({COUNTED}), 0) FROM pulses p WHERE p.session_id = ?",
             [session_id],
         ).fetchone()[0]
         if answered:

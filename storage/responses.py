@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from storage.db import Store, delete_rows, pulse_columns, referrers
+from storage.held_out import counted
 from storage.tickets import NEEDS_TICKETS, consume_ticket
 from survey import codes
 from survey.answers import (
@@ -112,10 +113,9 @@ def has_answered(store: Store, pulse_id: int, device_token: str | None) -> bool:
 
 
 def count_responses(store: Store, pulse_id: int) -> int:
+    """Responses to a pulse, including those held out at an earlier Close."""
     with store.read() as db:
-        return db.execute(
-            "SELECT count(*) FROM responses WHERE pulse_id = ?", [pulse_id]
-        ).fetchone()[0]
+        return counted(db, pulse_id)
 
 
 def _scored_items(db: Database, pulse_id: int) -> dict[int, ScoredItem]:
@@ -241,13 +241,21 @@ def _delete_responses(store: Store, pulses: str, params: list) -> int:
     """Delete everything people said in the pulses the query ``pulses`` selects:
     every table that refers to a pulse (found from the schema's foreign keys),
     apart from the pulse's own questions. Then compact the file, so nothing
-    deleted stays readable in it or in its WAL. Returns responses deleted."""
+    deleted stays readable in it or in its WAL. Returns responses deleted,
+    counting those held out at Close (their counts go too)."""
     with store.write() as db:
         ids = json.dumps([row[0] for row in db.execute(pulses, params).fetchall()])
         chosen = "IN (SELECT value FROM json_each(?))"
         deleted = db.execute(
             f"SELECT count(*) FROM responses WHERE pulse_id {chosen}", [ids]
         ).fetchone()[0]
+        deleted += db.execute(
+            f"SELECT coalesce(sum(held_out), 0) FROM pulses WHERE id {chosen}", [ids]
+        ).fetchone()[0]
+        db.execute(
+            f"UPDATE pulses SET held_out = 0, held_out_comments = 0 WHERE id {chosen}",
+            [ids],
+        )
         for table, columns, _ in referrers(db, "pulses"):
             if table not in _PULSE_SHAPE:
                 delete_rows(db, table, f"{columns[0]} {chosen}", [ids])

@@ -13,8 +13,9 @@ anyone can see at any two moments differ by fewer than k people.
 
 Releases happen when the live room looks and there are at least k pending
 responses, and when a pulse closes. Answers that cannot be released (fewer
-than k left when the pulse closes) are held out of every figure, counted, and
-the facilitator is told how many and why.
+than k left when the pulse closes) are held out of every figure: counted,
+what they said deleted at Close (``storage.held_out``), and the facilitator
+told how many and why.
 """
 
 from __future__ import annotations
@@ -204,6 +205,9 @@ def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
         "SELECT count(*), coalesce(sum(released), 0) FROM responses WHERE pulse_id = ?",
         [pulse_id],
     ).fetchone()
+    held_out = db.execute(
+        "SELECT held_out FROM pulses WHERE id = ?", [pulse_id]
+    ).fetchone()[0]
     visible = _visible(db, pulse_id) or frozenset()
     groups = list(
         db.query(
@@ -222,8 +226,9 @@ def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
     return RoomCounts(
         k=int(k),
         status=str(status),
-        n_now=int(total),
+        n_now=int(total) + int(held_out),
         released=int(released),
+        held_out=int(held_out),
         group_counts={
             g["name"]: released_by_group.get(g["id"], 0)
             for g in groups
@@ -236,7 +241,7 @@ def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
 def _pulse_results(db: Database, pulse_id: int, counts: RoomCounts) -> PulseResults:
     k = counts.k
     if not may_show(counts.released, k):
-        return PulseResults(n=counts.released, k=k, held_out=counts.pending)
+        return PulseResults(n=counts.released, k=k, held_out=counts.not_shown)
     names = {
         row["id"]: row["name"]
         for row in db.query(
@@ -258,7 +263,7 @@ def _pulse_results(db: Database, pulse_id: int, counts: RoomCounts) -> PulseResu
     return PulseResults(
         n=counts.released,
         k=k,
-        held_out=counts.pending,
+        held_out=counts.not_shown,
         figures=released_figures(sums, names, k),
         distribution=_distribution(db, pulse_id, k),
     )

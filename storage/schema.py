@@ -375,3 +375,17 @@ def m021_ticket_sheet_fixed(db: Database) -> None:
         "OR id IN (SELECT pulse_id FROM responses) "
         "OR id IN (SELECT pulse_id FROM disclosures)"
     )
+
+
+@migrations()
+def m022_held_out_at_close(db: Database) -> None:
+    # Answers and comments held out at Close are counted here, and what they
+    # said is deleted (storage.held_out): a release flag left in the file
+    # would say who answered last. Pulses closed before this get the same.
+    db.execute("ALTER TABLE pulses ADD COLUMN held_out INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "ALTER TABLE pulses ADD COLUMN held_out_comments INTEGER NOT NULL DEFAULT 0"
+    )
+    from storage.held_out import drop_held_out_of_closed_pulses
+
+    drop_held_out_of_closed_pulses(db)

@@ -83,10 +83,18 @@ class RoomCounts:
     released: int
     group_counts: dict[str, int]
     expected: dict[str, int | None]
+    held_out: int = 0
+    """Answers held out at an earlier Close: counted in ``n_now``, but what
+    they said was not kept (``storage.held_out``), so never released."""
 
     @property
     def pending(self) -> int:
-        """Answers not (yet) in any figure."""
+        """Answers kept and waiting for a release."""
+        return self.n_now - self.released - self.held_out
+
+    @property
+    def not_shown(self) -> int:
+        """Answers counted but in no figure: waiting, or held out at Close."""
         return self.n_now - self.released
 
     @property

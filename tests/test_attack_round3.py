@@ -213,19 +213,12 @@ def programmes_secret(store: Store, pulse_id: int) -> str:
         ).fetchone()[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="round 3, open: after Close the file still marks the answers held out "
-    "(responses.released = 0) and the comments after the last batch "
-    "(comments.state = 'held'): a latecomer after the reveal is the only "
-    "unreleased response, so whoever has the file or a backup reads their "
-    "answers, group and comment. Fixing it means deleting held-out answers at "
-    "Close or keeping them outside the file: a product decision for the lead.",
-)
 def test_after_close_the_file_does_not_single_out_the_latecomer(store: Store) -> None:
     """Finding 1 again, through the file instead of the views: eight answer, the
     room is revealed, one latecomer answers with a comment, the pulse closes.
-    Every view holds the latecomer out — but the file marks them."""
+    Every view holds the latecomer out; the file used to mark them too (an
+    unreleased response, a held comment). Close now counts them and deletes
+    what they said (``storage.held_out``), so no copy of the file says it."""
     op = make_open_pulse(store, k=5)
     for i in range(8):
         responses.submit_response(

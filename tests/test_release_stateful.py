@@ -11,6 +11,11 @@ Questions page counts — and checks: no figure is about fewer than k; and any
 two figures of the same quantity, ever, are about the same responses (same n,
 same mean) or differ by at least k responses. Pulses also close through the
 grace period (``storage.closing``), and can be kept open again during it.
+
+And what the file holds: after any close, a closed pulse has no unreleased
+response and no held comment (they are counted and deleted at Close), while
+every count of its responses — live room, timeline, Trends — still equals the
+answers accepted: released plus held out (plus, while open, waiting).
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ class ReleaseModel(RuleBasedStateMachine):
         self.seen: dict[tuple, tuple[int, float]] = {}
         self.tokens: list[str] = []
         self.purged = False
+        self.accepted = {p: 0 for p in self.pulses}
 
     def teardown(self) -> None:
         self.store.close()
@@ -98,7 +104,9 @@ class ReleaseModel(RuleBasedStateMachine):
                 answers,
                 group_id=None if group is None else self.groups[group].id,
                 device_token=device,
+                comment=f"said {value}",
             )
+            self.accepted[pulse_id] += 1
 
     @rule(pulse=st.integers(0, 1))
     def close(self, pulse) -> None:
@@ -135,7 +143,9 @@ class ReleaseModel(RuleBasedStateMachine):
 
     @rule(pulse=st.integers(0, 1))
     def delete_answers(self, pulse) -> None:
-        responses.delete_pulse_responses(self.store, self.pulses[pulse])
+        deleted = responses.delete_pulse_responses(self.store, self.pulses[pulse])
+        assert deleted == self.accepted[self.pulses[pulse]]
+        self.accepted[self.pulses[pulse]] = 0
         # Figures pooled over both pulses (reliability, Questions counts) start
         # again too: the deleted part is gone, not moved.
         self.seen = {
@@ -234,6 +244,42 @@ class ReleaseModel(RuleBasedStateMachine):
             self._observe(
                 ("question", question.id), question.answered, 0.0, floor=False
             )
+
+    @invariant()
+    def the_file_keeps_no_latecomer_and_every_answer_is_counted(self) -> None:
+        timeline = {
+            p.id: p.responses
+            for session in programmes.timeline(self.store, self.programme)
+            for p in session.pulses
+        }
+        trends = {
+            p.pulse_id: p.n for p in aggregates.load(self.store, self.programme).pulses
+        }
+        for pulse_id in self.pulses:
+            counts = results.room_counts(self.store, pulse_id)
+            accepted = self.accepted[pulse_id]
+            assert counts.n_now == accepted, (counts, accepted)
+            assert counts.released + counts.pending + counts.held_out == accepted
+            assert timeline[pulse_id] == accepted
+            assert responses.count_responses(self.store, pulse_id) == accepted
+            if counts.status != "closed":
+                continue
+            assert counts.pending == 0
+            assert trends[pulse_id] == accepted
+            assert results.pulse_results(self.store, pulse_id).held_out == (
+                counts.held_out
+            )
+            with self.store.read() as db:
+                assert not db.execute(
+                    "SELECT count(*) FROM responses WHERE pulse_id = ? "
+                    "AND released = 0",
+                    [pulse_id],
+                ).fetchone()[0]
+                assert not db.execute(
+                    "SELECT count(*) FROM comments WHERE pulse_id = ? "
+                    "AND state = 'held'",
+                    [pulse_id],
+                ).fetchone()[0]
 
 
 TestReleaseModel = ReleaseModel.TestCase

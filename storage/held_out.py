@@ -1,0 +1,134 @@
+"""Answers held out at Close: counted, and what they said not kept.
+
+After a pulse's final release, the responses still unreleased (fewer than k
+arrived after the last release) and the comments still held (fewer than the
+comment minimum since the last batch) are the latecomers'. A release flag is
+itself an order of arrival, so keeping them, even hidden from every view,
+would tell whoever holds the file or a backup what the last people said, in
+which group. The close path (``storage.programmes.close_pulses``) therefore
+deletes them in its own transaction and keeps only how many there were
+(``pulses.held_out``, ``pulses.held_out_comments``). Every count of a pulse's
+responses adds the held-out count back (``COUNTED``), so nothing anyone was
+told goes down; the facilitator is told before closing what is waiting
+(``waiting_at_close``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storage.db import Store, delete_rows, pulse_programme
+from survey.comment_rules import batch_due, effective_minimum
+
+COUNTED = "((SELECT count(*) FROM responses r WHERE r.pulse_id = p.id) + p.held_out)"
+"""SQL for a pulse ``p``'s response count: rows kept plus those held out."""
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a Close now would do with the answers and comments still waiting."""
+
+    answers: int
+    comments: int
+    k: int
+    comment_minimum: int
+
+    @property
+    def answers_kept(self) -> bool:
+        """Whether the waiting answers are enough to be released at Close."""
+        return self.answers == 0 or self.answers >= self.k
+
+    @property
+    def comments_kept(self) -> bool:
+        """Whether the waiting comments are a batch the facilitator gets."""
+        return self.comments == 0 or self.comments_due
+
+    comments_due: bool = False
+
+
+def counted(db: Database, pulse_id: int) -> int:
+    """A pulse's responses, including those held out at an earlier Close."""
+    return int(
+        db.execute(
+            f"SELECT {COUNTED} FROM pulses p WHERE p.id = ?", [pulse_id]
+        ).fetchone()[0]
+    )
+
+
+def release_due_comments(db: Database, pulse_id: int, minimum: int) -> int:
+    """Release the held comments to the facilitator if a batch is due (inside
+    the caller's write transaction); the response count it was taken at."""
+    responses = counted(db, pulse_id)
+    row = db.execute(
+        "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
+    ).fetchone()
+    released_at = int(row[0]) if row else 0
+    if not batch_due(responses, released_at, minimum):
+        return released_at
+    db.execute(
+        "UPDATE comments SET state = 'review' WHERE pulse_id = ? AND state = 'held'",
+        [pulse_id],
+    )
+    db.execute(
+        "INSERT INTO comment_releases (pulse_id, n) VALUES (?, ?) "
+        "ON CONFLICT (pulse_id) DO UPDATE SET n = excluded.n",
+        [pulse_id, responses],
+    )
+    return responses
+
+
+def drop_held_out(db: Database, pulse_id: int) -> tuple[int, int]:
+    """At Close, after the final release: delete the unreleased responses
+    (with their answers, scores and group, found from the schema's foreign
+    keys) and the comments still held after a last due batch, adding their
+    numbers to the pulse's held-out counts. Returns (answers, comments)."""
+    release_due_comments(db, pulse_id, comment_minimum(db, pulse_id))
+    answers = delete_rows(db, "responses", "pulse_id = ? AND released = 0", [pulse_id])
+    remarks = db.execute(
+        "DELETE FROM comments WHERE pulse_id = ? AND state = 'held'", [pulse_id]
+    ).rowcount
+    db.execute(
+        "UPDATE pulses SET held_out = held_out + ?, "
+        "held_out_comments = held_out_comments + ? WHERE id = ?",
+        [answers, remarks, pulse_id],
+    )
+    return int(answers), int(remarks)
+
+
+def comment_minimum(db: Database, pulse_id: int) -> int:
+    programme = pulse_programme(db, pulse_id)
+    return effective_minimum(int(programme["k"]), programme["comment_k"])
+
+
+def waiting_at_close(store: Store, pulse_id: int) -> Waiting:
+    """What is waiting now, for the Close confirmation: answers not yet in the
+    figures and comments not yet in a batch (``ValueError`` for an unknown
+    pulse). A release can take fewer than all waiting answers (one item's
+    count must also move by k), so ``answers_kept`` is the likely outcome."""
+    with store.read() as db:
+        programme = pulse_programme(db, pulse_id)
+        k = int(programme["k"])
+        minimum = effective_minimum(k, programme["comment_k"])
+        answers = db.execute(
+            "SELECT count(*) FROM responses WHERE pulse_id = ? AND released = 0",
+            [pulse_id],
+        ).fetchone()[0]
+        remarks = db.execute(
+            "SELECT count(*) FROM comments WHERE pulse_id = ? AND state = 'held'",
+            [pulse_id],
+        ).fetchone()[0]
+        row = db.execute(
+            "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
+        ).fetchone()
+        due = batch_due(counted(db, pulse_id), int(row[0]) if row else 0, minimum)
+    return Waiting(int(answers), int(remarks), k, minimum, due)
+
+
+def drop_held_out_of_closed_pulses(db: Database) -> None:
+    """Apply the rule to pulses an earlier version closed (a migration)."""
+    for (pulse_id,) in db.execute(
+        "SELECT id FROM pulses WHERE status = 'closed'"
+    ).fetchall():
+        drop_held_out(db, pulse_id)
