@@ -126,6 +126,21 @@ def waiting_at_close(store: Store, pulse_id: int) -> Waiting:
     return Waiting(int(answers), int(remarks), k, minimum, due)
 
 
+def waiting_at_programme_close(store: Store, programme_id: int) -> list[Waiting]:
+    """``waiting_at_close`` for each open (or closing) pulse of a programme."""
+    with store.read() as db:
+        ids = [
+            row[0]
+            for row in db.execute(
+                "SELECT p.id FROM pulses p JOIN sessions s ON s.id = p.session_id "
+                "WHERE s.programme_id = ? AND p.status IN ('open', 'closing') "
+                "ORDER BY p.id",
+                [programme_id],
+            ).fetchall()
+        ]
+    return [waiting_at_close(store, pulse_id) for pulse_id in ids]
+
+
 def drop_held_out_of_closed_pulses(db: Database) -> None:
     """Apply the rule to pulses an earlier version closed (a migration)."""
     for (pulse_id,) in db.execute(

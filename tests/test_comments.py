@@ -158,3 +158,27 @@ def test_the_live_room_shows_a_comment_only_once_chosen(
     live.toggle[0].set_value(True).run()
     assert len([t for t in live.text if t.value.startswith("comment")]) == 1
     store.close()
+
+
+def test_the_comments_page_counts_the_comments_close_did_not_keep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight answers, comment minimum 10, Close: the eight comments are
+    counted and deleted, and the page says so (not "after 2 more answers")."""
+    monkeypatch.setenv("PULSE_DB", str(tmp_path / "app.db"))
+    monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
+    store = open_store(tmp_path / "app.db")
+    op = make_open_pulse(store)
+    comments.set_comment_minimum(store, op.programme_id, 10)
+    for n in range(8):
+        answer(op, f"comment {n}")
+    programmes.close_pulse(store, op.pulse.id)
+    page = signed_in("screens/facilitator/comments.py", op)
+    said = [i.value for i in page.info]
+    assert (
+        "8 comments came after the last batch: fewer than 10 people answered "
+        "after it, so they are counted but were not kept, to keep their authors "
+        "anonymous." in said
+    )
+    assert not any("appear after" in s for s in said)
+    store.close()

@@ -210,3 +210,39 @@ def test_actions_form_starts_at_the_current_session(demo_store: Store) -> None:
     agreed_at = next(s for s in at.selectbox if s.label == "Agreed at")
     assert agreed_at.value == live_session
     assert live_session != programmes.timeline(demo_store, programme_id)[0].id
+
+
+def test_close_says_what_is_waiting_and_what_happens_to_it(
+    demo_store: Store,
+) -> None:
+    """The facilitator is told before closing: three answers are waiting
+    (k = 5), and fewer than k at Close are counted but not kept, and why."""
+    pulse_id = demo_open_pulse(demo_store)
+    programme_id = programmes.pulse_by_id(demo_store, pulse_id).programme_id
+    at = page("screens/facilitator/programmes.py", programme=str(programme_id))
+    said = shown_text(at)
+    assert "3 answers are waiting to join the results" in said
+    assert "If fewer than 5 are waiting when the pulse closes" in said
+    assert "counted but not kept" in said
+
+
+def test_live_view_of_a_closed_pulse_counts_the_latecomer_it_did_not_keep(
+    demo_store: Store,
+) -> None:
+    pulse_id = demo_open_pulse(demo_store)
+    questions = programmes.pulse_questions(demo_store, pulse_id)
+    for value in (4, 6):
+        responses.submit_response(
+            demo_store, pulse_id, {q.id: value for q in questions}
+        )
+    assert results.live_room(demo_store, pulse_id).released.n == 5
+    responses.submit_response(demo_store, pulse_id, {q.id: 1 for q in questions})
+    programmes.close_pulse(demo_store, pulse_id)
+    at = page("screens/facilitator/live.py", pulse=str(pulse_id))
+    next(box for box in at.selectbox if box.label == "Pulse").set_value(pulse_id).run()
+    said = shown_text(at)
+    assert "Showing results from 5 answers." in said
+    assert (
+        "1 answer arrived after the last release: fewer than 5, so it is counted "
+        "but was not kept, to keep its author anonymous." in said
+    )

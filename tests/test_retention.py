@@ -206,6 +206,13 @@ def test_data_page_closes_a_programme_and_sets_retention(
     sign_in(at)
     close = next(b for b in at.button if b.label == "Close programme")
     assert close.disabled  # its pulse is open: confirm that first
+    # Told first what Close does with answers still waiting (storage.held_out).
+    assert any(
+        c.value.startswith("0 answers are waiting in its open pulses. In each "
+                           "pulse, if fewer than 3 are waiting when it closes, "
+                           "they are counted but not kept")
+        for c in at.caption
+    )  # fmt: skip
     next(c for c in at.checkbox if c.label.startswith("Also close")).check().run()
     next(b for b in at.button if b.label == "Close programme").click().run()
     assert not at.exception, at.exception

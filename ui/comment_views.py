@@ -9,6 +9,7 @@ from storage import comments, programmes
 from storage.db import Store
 from survey.i18n import N_
 from survey.words import MIN_K
+from ui.held_out_views import comments_not_kept_line
 from ui.i18n import _, counted, refusal
 
 
@@ -47,7 +48,10 @@ def review_panel(store: Store, pulse_id: int) -> None:
             "in the live room."
         ).format(n=review.minimum)
     )
-    if review.waiting_for:
+    if review.not_kept:
+        st.info(comments_not_kept_line(review.not_kept, review.minimum))
+    closed = programmes.pulse_by_id(store, pulse_id).status == "closed"
+    if review.waiting_for and not closed:
         st.info(
             counted(
                 "Comments from the latest answers appear after {n} more answer.",

@@ -14,8 +14,17 @@ import streamlit as st
 from babel.dates import format_date
 
 from rendering import csv_files, report
-from storage import actions, aggregates, backup, export, programmes, retention
+from storage import (
+    actions,
+    aggregates,
+    backup,
+    export,
+    held_out,
+    programmes,
+    retention,
+)
 from storage.db import Store
+from ui.held_out_views import programme_close_warning
 from ui.i18n import _, counted, current_language, ngettext, refusal
 
 
@@ -130,6 +139,8 @@ def _closing_controls(store: Store, status: retention.RetentionStatus) -> None:
                 ),
                 key=f"close-open-{status.programme_id}",
             )
+            waiting = held_out.waiting_at_programme_close(store, status.programme_id)
+            st.caption(programme_close_warning(waiting))
         if st.button(_("Close programme"), disabled=not sure):
             retention.close_programme(store, status.programme_id)
             st.rerun()

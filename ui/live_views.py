@@ -9,7 +9,8 @@ from rendering import charts
 from storage import comments, results
 from storage.db import Store
 from survey.instrument import dimension_label
-from ui.i18n import _, current_language, group_name, ngettext
+from ui.held_out_views import held_out_line
+from ui.i18n import _, counted, current_language, group_name, ngettext
 from ui.plain import plain
 from ui.present_views import closing_line
 from ui.ticket_views import printed_cards_line
@@ -39,32 +40,30 @@ def live_room_view(store: Store, pulse_id: int, revealed: bool) -> None:
                 "Nothing is shown for fewer than {k}, to keep everyone anonymous."
             ).format(k=room.k, more=more)
         )
+        if room.counts.held_out:
+            st.caption(held_out_line(room.counts.held_out, room.k))
         return
+    notes = []
     if room.counts.pending:
-        pending = room.counts.pending
-        held = (
-            ngettext(
+        notes.append(
+            counted(
                 "{n} newer answer joins them once at least {k} are waiting, so no "
                 "change can be traced to one person.",
                 "{n} newer answers join them once at least {k} are waiting, so no "
                 "change can be traced to one person.",
-                pending,
-            )
-            if room.status != "closed"
-            else ngettext(
-                "{n} answer that came after the last update is held out: fewer "
-                "than {k}, so showing it would let someone work out what was said.",
-                "{n} answers that came after the last update are held out: fewer "
-                "than {k}, so showing them would let someone work out what was said.",
-                pending,
+                room.counts.pending,
+                k=room.k,
             )
         )
-        shown = ngettext(
+    if room.counts.held_out:
+        notes.append(held_out_line(room.counts.held_out, room.k))
+    if notes:
+        shown = counted(
             "Showing results from {n} answer.",
             "Showing results from {n} answers.",
             room.released.n,
-        ).format(n=room.released.n)
-        st.caption(f"{shown} {held.format(n=pending, k=room.k)}")
+        )
+        st.caption(" ".join([shown, *notes]))
     if not revealed:
         st.caption(_("Results are ready. Press **Reveal results** when the room is."))
         return

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from storage import closing, programmes, responses
+from storage import closing, held_out, programmes, responses
 from storage.db import Store
 from survey import words
 from survey.i18n import LANGUAGE_NAMES, LANGUAGES, N_, text_in
@@ -21,6 +21,7 @@ from survey.names import (
 )
 from survey.template import TEMPLATE_NAME, SessionPlan, four_month_template
 from ui import a11y_text as a11y
+from ui.held_out_views import close_warning
 from ui.i18n import _, current_language, ngettext, refusal
 from ui.markdown_text import heard_only
 from ui.plain import plain
@@ -315,7 +316,9 @@ def _close_with_confirmation(
 
     A timeline has a Close per open pulse, so the button is heard with the
     pulse it acts on ("Close the during pulse K7PX2M"), and the question and
-    the confirming button name it in words everyone sees.
+    the confirming button name it in words everyone sees. It also says how
+    many answers are waiting and that too few at Close are counted but not
+    kept (``storage.held_out``), before anything happens.
     """
     with st.popover(heard_only(_("Close"), named)):
         st.markdown(
@@ -329,6 +332,7 @@ def _close_with_confirmation(
                 seconds=closing.GRACE_SECONDS,
             )
         )
+        st.caption(close_warning(held_out.waiting_at_close(store, pulse_id)))
         if st.button(
             _("Close {pulse} in {seconds} s").format(
                 pulse=plain(named), seconds=closing.GRACE_SECONDS

@@ -1,0 +1,90 @@
+"""What the facilitator is told about answers held out at Close.
+
+Close counts the answers and comments that came after the last release and
+are too few to release, and deletes what they said (``storage.held_out``).
+"No answer is ever lost" holds as a count: every view counts them, says why
+they are not in the figures, and the Close confirmation says beforehand how
+many are waiting and what will happen to them.
+"""
+
+from __future__ import annotations
+
+from storage.held_out import Waiting
+from ui.i18n import counted
+
+
+def held_out_line(held_out: int, k: int) -> str:
+    """After Close: the answers counted but not kept, and why."""
+    return counted(
+        "{n} answer arrived after the last release: fewer than {k}, so it is "
+        "counted but was not kept, to keep its author anonymous.",
+        "{n} answers arrived after the last release: fewer than {k}, so they are "
+        "counted but were not kept, to keep their authors anonymous.",
+        held_out,
+        k=k,
+    )
+
+
+def comments_not_kept_line(not_kept: int, minimum: int) -> str:
+    """After Close: the comments counted but not kept, and why."""
+    return counted(
+        "{n} comment came after the last batch: fewer than {minimum} people "
+        "answered after it, so it is counted but was not kept, to keep its "
+        "author anonymous.",
+        "{n} comments came after the last batch: fewer than {minimum} people "
+        "answered after it, so they are counted but were not kept, to keep "
+        "their authors anonymous.",
+        not_kept,
+        minimum=minimum,
+    )
+
+
+def close_warning(waiting: Waiting) -> str:
+    """Before Close: how many answers (and comments) are waiting, and that
+    fewer than k at Close are counted but not kept, and why."""
+    answers = counted(
+        "{n} answer is waiting to join the results. If fewer than {k} are "
+        "waiting when the pulse closes, they are counted but not kept: showing "
+        "them would single out the last people to answer, and keeping them would "
+        "let anyone with the database file or a backup read them.",
+        "{n} answers are waiting to join the results. If fewer than {k} are "
+        "waiting when the pulse closes, they are counted but not kept: showing "
+        "them would single out the last people to answer, and keeping them would "
+        "let anyone with the database file or a backup read them.",
+        waiting.answers,
+        k=waiting.k,
+    )
+    if not waiting.comments or waiting.comments_due:
+        return answers
+    remarks = counted(
+        "{n} comment is waiting for a batch of {minimum} answers; if the batch "
+        "is not complete when the pulse closes, it is counted but not kept, "
+        "for the same reason.",
+        "{n} comments are waiting for a batch of {minimum} answers; if the batch "
+        "is not complete when the pulse closes, they are counted but not kept, "
+        "for the same reason.",
+        waiting.comments,
+        minimum=waiting.comment_minimum,
+    )
+    return f"{answers} {remarks}"
+
+
+def programme_close_warning(waiting: list[Waiting]) -> str:
+    """Before closing a programme (and so its open pulses): the same rule,
+    with the answers waiting across its open pulses."""
+    answers = sum(w.answers for w in waiting)
+    k = waiting[0].k if waiting else 0
+    return counted(
+        "{n} answer is waiting in its open pulses. In each pulse, if fewer than "
+        "{k} are waiting when it closes, they are counted but not kept: showing "
+        "them would single out the last people to answer, and keeping them would "
+        "let anyone with the database file or a backup read them. Comments not "
+        "yet in a batch go the same way.",
+        "{n} answers are waiting in its open pulses. In each pulse, if fewer than "
+        "{k} are waiting when it closes, they are counted but not kept: showing "
+        "them would single out the last people to answer, and keeping them would "
+        "let anyone with the database file or a backup read them. Comments not "
+        "yet in a batch go the same way.",
+        answers,
+        k=k,
+    )
