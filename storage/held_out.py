@@ -34,6 +34,8 @@ class Waiting:
     comments: int
     k: int
     comment_minimum: int
+    comments_due: bool = False
+    """Whether the waiting comments already make a batch (released at Close)."""
 
     @property
     def answers_kept(self) -> bool:
@@ -44,8 +46,6 @@ class Waiting:
     def comments_kept(self) -> bool:
         """Whether the waiting comments are a batch the facilitator gets."""
         return self.comments == 0 or self.comments_due
-
-    comments_due: bool = False
 
 
 def counted(db: Database, pulse_id: int) -> int:
