@@ -161,3 +161,23 @@ def test_the_present_page_says_the_sheet_cannot_grow_once_answered(
     said = " ".join(m.value for m in [*at.sidebar.info, *at.sidebar.error])
     assert "no more cards can be printed" in said
     store.close()
+
+
+def test_a_refused_sheet_is_shown_plainly_and_makes_no_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the first answer lands between the page's check and the facilitator's
+    press, storage refuses: the page shows the refusal, offers no download, and
+    no card was made."""
+    store, op, cards = _ticketed_app(tmp_path, monkeypatch, 2)
+    responses.submit_response(store, op.pulse.id, op.first_answers(), ticket=cards[0])
+    monkeypatch.setattr(tickets, "sheet_is_fixed", lambda *_: False)  # the race
+    at = signed_in_page(
+        "screens/facilitator/present.py", programme=op.programme_id, pulse=op.pulse.id
+    )
+    next(b for b in at.sidebar.button if b.label == "Make the cards").click().run()
+    assert not at.exception
+    assert "No more cards can be printed" in " ".join(e.value for e in at.error)
+    assert not at.sidebar.get("download_button")
+    assert tickets.ticket_counts(store, op.pulse.id) == tickets.TicketCounts(2, 1)
+    store.close()
