@@ -15,6 +15,7 @@ import pandas as pd
 
 from survey.i18n import N_, Translator, translations
 from survey.instrument import dimension_label
+from survey.numbers import signed, signed_interval
 from survey.readings import Reading
 from survey.trends import ProgrammeTrends, PulsePoint
 from survey.words import EVERYONE
@@ -145,10 +146,8 @@ _FOLLOWED_WORDS = {
 
 def _interval(r: Reading, tr: Translator) -> str:
     if math.isnan(r.low) or math.isnan(r.high):
-        return tr.gettext("{estimate}, no interval").format(
-            estimate=f"{r.estimate:+.2f}"
-        )
-    return f"{r.estimate:+.2f} [{r.low:+.2f}, {r.high:+.2f}]"
+        return tr.gettext("{estimate}, no interval").format(estimate=signed(r.estimate))
+    return signed_interval(r.estimate, r.low, r.high)
 
 
 def current_session(sessions: Sequence[tuple[str | None, bool]], today: date) -> int:

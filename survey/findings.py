@@ -15,6 +15,7 @@ import pandas as pd
 from survey import trends
 from survey.i18n import N_, Translator, translations
 from survey.instrument import DIMENSIONS, dimension_label
+from survey.numbers import signed, signed_interval
 from survey.readings import CLAIM_WORDS, group_words, reason_words
 from survey.readings import methods_note as methods
 from survey.words import EVERYONE
@@ -190,8 +191,8 @@ def _effect(effect, tr: Translator) -> str:
     if math.isnan(effect.estimate):
         return f"— ({reason})" if effect.reason else "—"
     if math.isnan(effect.low):
-        return f"{effect.estimate:+.2f} ({reason})"
-    return f"{effect.estimate:+.2f} [{effect.low:+.2f}, {effect.high:+.2f}]"
+        return f"{signed(effect.estimate)} ({reason})"
+    return signed_interval(effect.estimate, effect.low, effect.high)
 
 
 def _p(value: float) -> str:
@@ -205,6 +206,6 @@ def _with_interval(value: float, low: float, high: float, tr: Translator) -> str
         return "—"
     if low is None or high is None or math.isnan(low) or math.isnan(high):
         return tr.gettext("{value} [interval not available]").format(
-            value=f"{value:+.2f}"
+            value=signed(value)
         )
-    return f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"
+    return signed_interval(value, low, high)

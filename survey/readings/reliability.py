@@ -7,6 +7,7 @@ import math
 
 from survey.i18n import N_, Translator, translations
 from survey.instrument import dimension_label
+from survey.numbers import two_decimals
 from survey.readings.model import Reading
 from survey.readings.wording import CLAIM_WORDS, reason_words
 from survey.reliability import WithinAlpha
@@ -45,7 +46,7 @@ def reliability_reading(
         interval = tr.gettext("no interval")
     else:
         interval = tr.gettext("95% CI {low} to {high}").format(
-            low=f"{a.low:.2f}", high=f"{a.high:.2f}"
+            low=two_decimals(a.low), high=two_decimals(a.high)
         )
     if within.note:
         interval = tr.gettext("{interval}, approximate").format(interval=interval)
@@ -56,7 +57,7 @@ def reliability_reading(
         "— {claim}: {advice}."
     ).format(
         dimension=label,
-        alpha=f"{a.alpha:.2f}",
+        alpha=two_decimals(a.alpha),
         interval=interval,
         counts=_counts(a.k, within.pulses, within.responses, tr),
         claim=tr.gettext(CLAIM_WORDS[claim]),

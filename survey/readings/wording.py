@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from survey.contrasts import Contrast, EffectInterval
 from survey.i18n import N_, Translator, translations
 from survey.instrument import SCALE_HIGH, SCALE_LOW
+from survey.numbers import signed, signed_interval
 from survey.readings.model import MARGIN, NEAR_END
 from survey.stats import NO_VARIATION, TOO_FEW
 from survey.words import EVERYONE, NOT_SAID
@@ -95,7 +96,7 @@ def size_words(
         return tr.gettext("no standardised size ({reason})").format(
             reason=reason_words(effect.reason or "not available", tr)
         )
-    shown = f"g {effect.estimate:+.2f} [{effect.low:+.2f}, {effect.high:+.2f}]"
+    shown = "g " + signed_interval(effect.estimate, effect.low, effect.high)
     if claim not in ("improved", "declined", "rising", "falling"):
         return shown
     nearest = min(abs(effect.low), abs(effect.high))
@@ -210,9 +211,9 @@ def holm_words(kind: str, p_holm: float, family: int, tr: Translator) -> str:
 def interval_words(c: Contrast, tr: Translator) -> str:
     if math.isnan(c.low):
         return tr.gettext("{estimate} (no interval: {reason})").format(
-            estimate=f"{c.estimate:+.2f}", reason=reason_words(c.reason, tr)
+            estimate=signed(c.estimate), reason=reason_words(c.reason, tr)
         )
-    return f"{c.estimate:+.2f} [{c.low:+.2f}, {c.high:+.2f}]"
+    return signed_interval(c.estimate, c.low, c.high)
 
 
 def p_words(p: float) -> str:
