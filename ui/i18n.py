@@ -18,6 +18,7 @@ from survey.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
     LANGUAGES,
+    N_,
     Language,
     choose_language,
     clean_language,
@@ -27,6 +28,8 @@ from survey.words import RESERVED_GROUP_NAMES
 from widgets.document_language import document_language, remembered_language
 
 _STATE = "_language"
+LOADING = N_("Loading…")
+"""Shown while the page turns to the language this browser remembers."""
 LANG_PARAM = "lang"
 
 
@@ -88,7 +91,9 @@ def settle_language(*, fixed: Language | None = None) -> Language:
         )
     st.session_state[_STATE] = language
     document_language(
-        language, remember=fixed is None and clean_language(link) is not None
+        language,
+        remember=fixed is None and clean_language(link) is not None,
+        loading={lang: translations(lang).gettext(LOADING) for lang in LANGUAGES},
     )
     return language
 

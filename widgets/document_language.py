@@ -10,6 +10,15 @@ It also remembers a participant's explicit choice (the language switch, or a
 later page opens without ``?lang=`` and the browser remembered another
 language than the one shown, it reports that language once: one script rerun,
 only for that browser, never per tap.
+
+While that run is on its way the page is still in the other language, and the
+answer form's options are matched by their labels (Streamlit sends a radio's
+choice as the option's label text): a tap on the English "5, Somewhat agree"
+means nothing to the Welsh form that replaces it, so it would be dropped
+without a word. So from the report until that run has finished, every form on
+the page is ``inert`` (no tap, no key, nothing sent), dimmed and ``aria-busy``,
+and a polite status says "Loading…" in the language on its way. If the run
+never comes the form is released after ``HOLD_LIMIT_MS`` anyway.
 """
 
 from __future__ import annotations
@@ -32,6 +41,11 @@ second run, which a device-token report arriving at the same time could
 overtake, leaving the page in the browser's language."""
 COOKIE_MAX_AGE_S = 400 * 24 * 3600  # browsers cap a cookie's life at 400 days
 
+HOLD_LIMIT_MS = 15_000
+"""The longest the forms stay inert waiting for the language's run."""
+HOLD_CLASS = "tp-language-hold"
+"""The status element shown while the forms are held."""
+
 _STATE_NAME = "remembered"
 _MARKER_CLASS = "tp-document-language"
 _LANGUAGES_JS = "[" + ", ".join(f'"{lang}"' for lang in LANGUAGES) + "]"
@@ -44,6 +58,8 @@ const STORAGE_KEY = {STORAGE_KEY!r};
 const COOKIE_NAME = {COOKIE_NAME!r};
 const COOKIE_MAX_AGE = {COOKIE_MAX_AGE_S};
 const LANGUAGES = {_LANGUAGES_JS};
+const HOLD_CLASS = {HOLD_CLASS!r};
+const HOLD_LIMIT_MS = {HOLD_LIMIT_MS};
 const reported = new WeakMap();
 
 // The copy the server reads on its first run next time (never fatal).
@@ -66,11 +82,70 @@ function readStored() {{
   }}
 }}
 
+// Forms stay inert from the report until the run in the reported language
+// has finished (see the module docstring). One hold per page.
+function holdForms(lang, words) {{
+  if (window.tpLanguageHold) return;
+  const status = document.createElement("div");
+  status.className = HOLD_CLASS;
+  status.setAttribute("role", "status");
+  status.lang = lang;
+  document.body.appendChild(status);
+  // Filled after insertion, so screen readers announce it (politely).
+  setTimeout(() => {{ status.textContent = words || "…"; }}, 50);
+  const held = new Set();
+  const apply = () => {{
+    for (const form of document.querySelectorAll("[data-testid=stForm]")) {{
+      if (held.has(form)) continue;
+      held.add(form);
+      form.inert = true;
+      form.setAttribute("aria-busy", "true");
+    }}
+  }};
+  apply();
+  const watch = new MutationObserver(apply);
+  watch.observe(document.body, {{ childList: true, subtree: true }});
+  const hold = {{ lang, polling: false }};
+  hold.release = () => {{
+    if (window.tpLanguageHold !== hold) return;
+    window.tpLanguageHold = null;
+    watch.disconnect();
+    clearTimeout(hold.limit);
+    for (const form of held) {{
+      form.inert = false;
+      form.removeAttribute("aria-busy");
+    }}
+    status.remove();
+  }};
+  hold.limit = setTimeout(hold.release, HOLD_LIMIT_MS);
+  window.tpLanguageHold = hold;
+}}
+
+// Called when this component is drawn in `lang`: release the hold once the
+// run drawing it has finished (seen twice in a row, so a state not yet
+// updated for this run cannot release it early).
+function releaseAfterRun(lang) {{
+  const hold = window.tpLanguageHold;
+  if (!hold || hold.lang !== lang || hold.polling) return;
+  hold.polling = true;
+  let idle = 0;
+  const poll = () => {{
+    if (window.tpLanguageHold !== hold) return;
+    const app = document.querySelector("[data-testid=stApp]");
+    const state = app && app.getAttribute("data-test-script-state");
+    idle = state === "running" || state === "rerunRequested" ? 0 : idle + 1;
+    if (idle >= 2) hold.release();
+    else setTimeout(poll, 100);
+  }};
+  setTimeout(poll, 100);
+}}
+
 export default function (component) {{
   const {{ parentElement, setStateValue, data }} = component;
   const shown = data && LANGUAGES.includes(data.lang) ? data.lang : null;
   if (shown === null) return;
   document.documentElement.lang = shown;
+  releaseAfterRun(shown);
   if (data.remember) {{
     try {{
       window.localStorage.setItem(STORAGE_KEY, shown);
@@ -84,13 +159,25 @@ export default function (component) {{
   if (stored !== null) keepCookie(stored);
   if (stored !== null && stored !== shown && reported.get(parentElement) !== stored) {{
     reported.set(parentElement, stored);
+    holdForms(stored, (data.loading || {{}})[stored]);
     setStateValue("{_STATE_NAME}", stored);
   }}
 }}
 """
 
+# While held: the forms dimmed, the status a small pill at the top of the
+# screen in the system's own colours (contrast in light and dark schemes).
+_HOLD_CSS = f"""
+[data-testid='stForm'][aria-busy='true'] {{ opacity: 0.5; }}
+.{HOLD_CLASS} {{
+  position: fixed; top: 0.5rem; left: 50%; transform: translateX(-50%);
+  z-index: 1000; padding: 0.25rem 0.75rem; border-radius: 1rem;
+  background: Canvas; color: CanvasText; border: 1px solid CanvasText;
+}}
+"""
+
 _document_language = invisible_component(
-    "together_pulse_document_language", _MARKER_CLASS, _JS
+    "together_pulse_document_language", _MARKER_CLASS, _JS, extra_css=_HOLD_CSS
 )
 
 KEY = "document_language"
@@ -112,11 +199,16 @@ def remembered_language() -> str | None:
     return clean_language(value) or clean_language(st.context.cookies.get(COOKIE_NAME))
 
 
-def document_language(language: str, *, remember: bool) -> None:
-    """Set the document's ``lang`` to ``language``; store it when ``remember``."""
+def document_language(
+    language: str, *, remember: bool, loading: Mapping[str, str] | None = None
+) -> None:
+    """Set the document's ``lang`` to ``language``; store it when ``remember``.
+
+    ``loading`` is "Loading…" in each language, shown while the forms wait
+    for a remembered language's run (the words of the language on its way)."""
     _document_language(
         key=KEY,
-        data={"lang": language, "remember": remember},
+        data={"lang": language, "remember": remember, "loading": dict(loading or {})},
         width="content",
         height="content",
         on_remembered_change=_on_remembered_change,
