@@ -24,6 +24,7 @@ import pytest
 
 from storage import programmes
 from storage.db import Store
+from tests.e2e.axe import axe_source, report, run_axe
 from tests.e2e.harness import App, new_page, screenshot, served_app
 from widgets.document_language import STORAGE_KEY as LANGUAGE_KEY
 
@@ -146,3 +147,32 @@ def test_taps_during_the_first_run_are_all_stored(
     assert language == EXPECTED_LANGUAGE[case]
     assert group_id == groups[0].id
     assert answers == {q.id: v for q, v in zip(questions, values, strict=True)}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_held_form_says_so_and_passes_axe(
+    running: App, browser: Any, scheme: str
+) -> None:
+    """While the page turns to the remembered language, the form cannot be
+    tapped, a screen reader hears "Loading…" in that language, and the page
+    passes axe's WCAG A/AA rules; then the form is released, in Welsh."""
+    pulse = fresh_open_pulse(running, f"Held form {scheme}")
+    script = _REMEMBERS_WELSH + axe_source() + _SLOW_SERVER % {"gap": SERVER_GAP_MS}
+    phone = new_page(browser, init_script=script)
+    try:
+        phone.emulate_media(color_scheme=scheme)
+        phone.goto(f"{running.url}/?code={pulse.code}", wait_until="commit")
+        status = phone.get_by_role("status").filter(has_text="Yn llwytho…")
+        status.wait_for()
+        form = phone.locator("[data-testid='stForm']")
+        form.wait_for()
+        assert status.get_attribute("lang") == "cy"
+        assert form.evaluate("f => f.inert && f.getAttribute('aria-busy')") == "true"
+        screenshot(phone, f"early-taps-held-{scheme}")
+        violations = run_axe(phone, f"held form {scheme}")
+        status.wait_for(state="detached")
+        phone.get_by_text("Pa grŵp ydych chi'n rhan ohono?").wait_for()
+        assert form.evaluate("f => f.inert || f.hasAttribute('aria-busy')") is False
+    finally:
+        phone.context.close()
+    assert not violations, report(violations)
