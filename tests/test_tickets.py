@@ -279,3 +279,18 @@ def test_a_file_from_before_the_rule_fixes_the_sheets_of_answered_pulses(
             tickets.issue_tickets(upgraded, op.pulse.id, 1)
     finally:
         upgraded.close()
+
+
+def test_answers_held_out_at_close_keep_the_sheet_fixed(ticketed: OpenPulse) -> None:
+    """Three answer (k = 5) and Close holds them out, deleting what they said;
+    reopened, the pulse still takes no more cards: the sheet the room was
+    shown stays the one sheet, whatever Close kept or deleted."""
+    store, pulse_id = ticketed.store, ticketed.pulse.id
+    for card in tickets.issue_tickets(store, pulse_id, 3):
+        submit(ticketed, ticket=card)
+    programmes.close_pulse(store, pulse_id)
+    programmes.open_pulse(store, pulse_id)
+    before = row_counts(store)
+    with pytest.raises(SheetFixed):
+        tickets.issue_tickets(store, pulse_id, 2)
+    assert row_counts(store) == before
