@@ -33,6 +33,7 @@ AGGREGATE_COLUMNS = (
     "session_date",
     "status",
     "responses",
+    "held_out",
     "dimension",
     "group",
     "n",
@@ -63,6 +64,8 @@ COLUMN_HEADERS = {
     "session_date": N_("session_date"),
     "status": N_("status"),
     "responses": N_("responses"),
+    # Answers counted but not in the figures: held out at Close, not kept.
+    "held_out": N_("held_out"),
     "dimension": N_("dimension"),
     "group": N_("group"),
     "n": N_("n"),

@@ -12,7 +12,9 @@ sidestep it.
     pulse (pulse-level complementary suppression). Per-dimension suppression
     can show a group that pulse-level suppression hides (skipped items change
     the counts); its dimension n beside the item-level rows would then tell
-    which blank-group rows belong to which hidden group.
+    which blank-group rows belong to which hidden group. ``responses`` is
+    how many the figures are about; ``held_out`` how many more answered but
+    were held out at Close, counted and not kept (``storage.held_out``).
 
 ``answers.csv``
     One row per answer, for closed pulses with at least ``k`` responses.
@@ -178,6 +180,7 @@ def _aggregate_rows(
             "session_date": pulse.session_date or "",
             "status": pulse.status,
             "responses": shown.n,
+            "held_out": shown.held_out,
             "dimension": figure.dimension,
             "group": _group_word(language, figure.group),
             "n": figure.n,

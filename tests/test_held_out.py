@@ -266,3 +266,23 @@ def test_held_out_answers_still_count_as_answers(store: Store) -> None:
     with pytest.raises(Refusal):
         programmes.delete_session(store, op.pulse.session_id)
     assert responses.count_responses(store, op.pulse.id) == 4
+
+
+def test_aggregates_csv_says_how_many_were_held_out(open_pulse: OpenPulse) -> None:
+    """The export agrees with the views: figures about the eight released,
+    and a held_out column with the one counted but not kept."""
+    import csv
+    import io
+
+    from rendering import csv_files
+    from storage import export
+
+    store, pulse_id = open_pulse.store, open_pulse.pulse.id
+    eight_then_a_latecomer(open_pulse)
+    programmes.close_pulse(store, pulse_id)
+    made = export.export_programme(store, open_pulse.programme_id)
+    rows = list(csv.DictReader(io.StringIO(csv_files.aggregates_csv(made))))
+    assert rows
+    assert {(r["responses"], r["held_out"]) for r in rows} == {("8", "1")}
+    respondents = {r["respondent"] for r in made.answers}
+    assert len(respondents) == 8
