@@ -13,6 +13,13 @@ sent no ``tp_lang`` cookie (its language report reruns the whole page in
 Welsh). Streamlit sends a radio's choice as the option's label, so before the
 form was held while that rerun was on its way, taps made on the English form
 were dropped by the Welsh one, and a Send made on it was lost too.
+
+Still open, not caught here (this test slows only the server's messages):
+with the server process itself starved of CPU (stopped 60 ms in every 80) and
+the browser throttled 4x, an English first visit still loses the first
+statement's tap now and then (3 of 30 tries of two phones each; the
+radio shows unselected afterwards), which is why
+test_facilitator_day.fill_phone_form still waits for the first run to finish.
 """
 
 from __future__ import annotations
