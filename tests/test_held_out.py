@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from storage import aggregates, comments, programmes, responses, results, retention
+from storage import (
+    aggregates,
+    closing,
+    comments,
+    programmes,
+    responses,
+    results,
+    retention,
+)
 from storage.db import Store, open_store
 from storage.held_out import waiting_at_close
 from survey.answers import UnknownPulse
@@ -162,9 +170,7 @@ def test_comments_below_the_comment_minimum_at_close_are_counted_not_kept(
         assert not db.execute("SELECT count(*) FROM comments").fetchone()[0]
 
 
-def test_closing_a_programme_and_the_grace_period_use_the_same_rule(
-    open_pulse: OpenPulse,
-) -> None:
+def test_closing_a_programme_uses_the_same_rule(open_pulse: OpenPulse) -> None:
     store, pulse_id = open_pulse.store, open_pulse.pulse.id
     eight_then_a_latecomer(open_pulse)
     retention.close_programme(store, open_pulse.programme_id)
@@ -173,6 +179,24 @@ def test_closing_a_programme_and_the_grace_period_use_the_same_rule(
         assert not db.execute(
             "SELECT count(*) FROM responses WHERE released = 0"
         ).fetchone()[0]
+
+
+def test_the_grace_period_ends_by_the_same_rule(open_pulse: OpenPulse) -> None:
+    """Close pressed, the latecomer answers during the grace period, and the
+    pulse closes at the deadline: counted, not kept."""
+    store, pulse_id = open_pulse.store, open_pulse.pulse.id
+    for _ in range(8):
+        responses.submit_response(store, pulse_id, open_pulse.scoring_answers(4))
+    assert results.live_room(store, pulse_id).released.n == 8
+    deadline = closing.begin_closing(store, pulse_id, 30, now=lambda: 0)
+    responses.submit_response(
+        store, pulse_id, open_pulse.scoring_answers(1), comment=REMARK
+    )
+    assert closing.finish_due(store, now=lambda: deadline) == [pulse_id]
+    counts = results.room_counts(store, pulse_id)
+    assert (counts.status, counts.n_now, counts.held_out) == ("closed", 9, 1)
+    path = Path(store.path)
+    assert REMARK.encode() not in path.read_bytes() + _wal(path)
 
 
 def test_an_unknown_pulse_is_refused_and_nothing_is_closed(
