@@ -188,7 +188,8 @@ def test_the_grace_period_ends_by_the_same_rule(open_pulse: OpenPulse) -> None:
     for _ in range(8):
         responses.submit_response(store, pulse_id, open_pulse.scoring_answers(4))
     assert results.live_room(store, pulse_id).released.n == 8
-    deadline = closing.begin_closing(store, pulse_id, 30, now=lambda: 0)
+    comments.review(store, pulse_id)  # the eight's (empty) batch
+    deadline = closing.begin_closing(store, pulse_id, 600)
     responses.submit_response(
         store, pulse_id, open_pulse.scoring_answers(1), comment=REMARK
     )
