@@ -43,8 +43,9 @@ class CommentReview:
     shown: list[Comment]
     hidden: list[Comment]
     not_kept: int = 0
-    """Comments still held when the pulse closed: fewer than the minimum had
-    answered since the last batch, so they were counted and deleted."""
+    """For a closed pulse, the answers counted after its last batch: fewer
+    than the minimum, so whatever comments their authors wrote were deleted at
+    Close. A count of people, not of comments (``storage.held_out``)."""
 
 
 def comment_minimum(store: Store, programme_id: int) -> int:
@@ -68,9 +69,8 @@ def review(store: Store, pulse_id: int) -> CommentReview:
         minimum = _minimum(db, "p.id = ?", pulse_id)
         responses = counted(db, pulse_id)
         released_at = release_due_comments(db, pulse_id, minimum)
-        not_kept = db.execute(
-            "SELECT held_out_comments FROM pulses WHERE id = ?", [pulse_id]
-        ).fetchone()[0]
+        status = row_by_id(db, "pulses", pulse_id, "status")["status"]
+        not_kept = responses - released_at if status == "closed" else 0
         seen = [
             Comment(*row)
             for row in db.execute(

@@ -6,11 +6,18 @@ comment minimum since the last batch) are the latecomers'. A release flag is
 itself an order of arrival, so keeping them, even hidden from every view,
 would tell whoever holds the file or a backup what the last people said, in
 which group. The close path (``storage.programmes.close_pulses``) therefore
-deletes them in its own transaction and keeps only how many there were
-(``pulses.held_out``, ``pulses.held_out_comments``). Every count of a pulse's
-responses adds the held-out count back (``COUNTED``), so nothing anyone was
-told goes down; the facilitator is told before closing what is waiting
-(``waiting_at_close``).
+deletes them in its own transaction and keeps only how many answers there
+were (``pulses.held_out``). Every count of a pulse's responses adds the
+held-out count back (``COUNTED``), so nothing anyone was told goes down; the
+facilitator is told before closing what is waiting (``waiting_at_close``).
+
+Held comments are never counted, before Close or after: how many comments
+are waiting moves with one person's answer, so a count read between two
+arrivals would say who wrote the one comment of the next batch, and a count
+of comments not kept beside one held-out answer would say that the
+latecomer wrote one. What the facilitator is told about comments comes from
+the response counts alone (answers since the last batch), which every view
+already shows.
 """
 
 from __future__ import annotations
@@ -31,11 +38,14 @@ class Waiting:
     """What a Close now would do with the answers and comments still waiting."""
 
     answers: int
-    comments: int
+    since_batch: int
+    """Answers counted since the last comment batch: their authors' comments,
+    if any, are held. A count of responses, never of comments (see above)."""
     k: int
     comment_minimum: int
     comments_due: bool = False
-    """Whether the waiting comments already make a batch (released at Close)."""
+    """Whether the answers since the last batch make a batch (comments held
+    now are released at Close)."""
 
     @property
     def answers_kept(self) -> bool:
@@ -44,8 +54,8 @@ class Waiting:
 
     @property
     def comments_kept(self) -> bool:
-        """Whether the waiting comments are a batch the facilitator gets."""
-        return self.comments == 0 or self.comments_due
+        """Whether any comments held now would reach the facilitator at Close."""
+        return self.since_batch == 0 or self.comments_due
 
 
 def counted(db: Database, pulse_id: int) -> int:
@@ -57,14 +67,19 @@ def counted(db: Database, pulse_id: int) -> int:
     )
 
 
+def comments_released_at(db: Database, pulse_id: int) -> int:
+    """The response count the pulse's last comment batch was released at."""
+    row = db.execute(
+        "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def release_due_comments(db: Database, pulse_id: int, minimum: int) -> int:
     """Release the held comments to the facilitator if a batch is due (inside
     the caller's write transaction); the response count it was taken at."""
     responses = counted(db, pulse_id)
-    row = db.execute(
-        "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
-    ).fetchone()
-    released_at = int(row[0]) if row else 0
+    released_at = comments_released_at(db, pulse_id)
     if not batch_due(responses, released_at, minimum):
         return released_at
     db.execute(
@@ -82,17 +97,16 @@ def release_due_comments(db: Database, pulse_id: int, minimum: int) -> int:
 def drop_held_out(db: Database, pulse_id: int) -> tuple[int, int]:
     """At Close, after the final release: delete the unreleased responses
     (with their answers, scores and group, found from the schema's foreign
-    keys) and the comments still held after a last due batch, adding their
-    numbers to the pulse's held-out counts. Returns (answers, comments)."""
+    keys) and the comments still held after a last due batch, adding the
+    answers to the pulse's held-out count (held comments are not counted:
+    see the module's docstring). Returns (answers, comments) deleted."""
     release_due_comments(db, pulse_id, comment_minimum(db, pulse_id))
     answers = delete_rows(db, "responses", "pulse_id = ? AND released = 0", [pulse_id])
     remarks = db.execute(
         "DELETE FROM comments WHERE pulse_id = ? AND state = 'held'", [pulse_id]
     ).rowcount
     db.execute(
-        "UPDATE pulses SET held_out = held_out + ?, "
-        "held_out_comments = held_out_comments + ? WHERE id = ?",
-        [answers, remarks, pulse_id],
+        "UPDATE pulses SET held_out = held_out + ? WHERE id = ?", [answers, pulse_id]
     )
     return int(answers), int(remarks)
 
@@ -104,8 +118,8 @@ def comment_minimum(db: Database, pulse_id: int) -> int:
 
 def waiting_at_close(store: Store, pulse_id: int) -> Waiting:
     """What is waiting now, for the Close confirmation: answers not yet in the
-    figures and comments not yet in a batch (``ValueError`` for an unknown
-    pulse). A release can take fewer than all waiting answers (one item's
+    figures, and answers since the last comment batch (``ValueError`` for an
+    unknown pulse). A release can take fewer than all waiting answers (one item's
     count must also move by k), so ``answers_kept`` is the likely outcome."""
     with store.read() as db:
         programme = pulse_programme(db, pulse_id)
@@ -115,15 +129,10 @@ def waiting_at_close(store: Store, pulse_id: int) -> Waiting:
             "SELECT count(*) FROM responses WHERE pulse_id = ? AND released = 0",
             [pulse_id],
         ).fetchone()[0]
-        remarks = db.execute(
-            "SELECT count(*) FROM comments WHERE pulse_id = ? AND state = 'held'",
-            [pulse_id],
-        ).fetchone()[0]
-        row = db.execute(
-            "SELECT n FROM comment_releases WHERE pulse_id = ?", [pulse_id]
-        ).fetchone()
-        due = batch_due(counted(db, pulse_id), int(row[0]) if row else 0, minimum)
-    return Waiting(int(answers), int(remarks), k, minimum, due)
+        responses = counted(db, pulse_id)
+        released_at = comments_released_at(db, pulse_id)
+        due = batch_due(responses, released_at, minimum)
+    return Waiting(int(answers), responses - released_at, k, minimum, due)
 
 
 def waiting_at_programme_close(store: Store, programme_id: int) -> list[Waiting]:

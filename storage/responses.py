@@ -253,7 +253,7 @@ def _delete_responses(store: Store, pulses: str, params: list) -> int:
             f"SELECT coalesce(sum(held_out), 0) FROM pulses WHERE id {chosen}", [ids]
         ).fetchone()[0]
         db.execute(
-            f"UPDATE pulses SET held_out = 0, held_out_comments = 0 WHERE id {chosen}",
+            f"UPDATE pulses SET held_out = 0 WHERE id {chosen}",
             [ids],
         )
         for table, columns, _ in referrers(db, "pulses"):

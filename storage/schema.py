@@ -389,3 +389,12 @@ def m022_held_out_at_close(db: Database) -> None:
     from storage.held_out import drop_held_out_of_closed_pulses
 
     drop_held_out_of_closed_pulses(db)
+
+
+@migrations()
+def m023_no_count_of_held_comments(db: Database) -> None:
+    # How many comments Close did not keep is not kept either: beside one
+    # held-out answer it said whether that latecomer wrote a comment
+    # (storage.held_out). The Comments page says instead how many people
+    # answered after the last batch, from the response counts.
+    db.execute("ALTER TABLE pulses DROP COLUMN held_out_comments")

@@ -160,11 +160,14 @@ def test_the_live_room_shows_a_comment_only_once_chosen(
     store.close()
 
 
-def test_the_comments_page_counts_the_comments_close_did_not_keep(
+def test_the_comments_page_says_comments_after_the_last_batch_were_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Eight answers, comment minimum 10, Close: the eight comments are
-    counted and deleted, and the page says so (not "after 2 more answers")."""
+    deleted, and the page says so (not "after 2 more answers"), counting the
+    people who answered after the last batch, never the comments (a count of
+    comments beside one held-out answer says whether the latecomer wrote
+    one: tests/test_attack_round4.py)."""
     monkeypatch.setenv("PULSE_DB", str(tmp_path / "app.db"))
     monkeypatch.setenv("PULSE_FACILITATOR_PASSWORD", PASSPHRASE)
     store = open_store(tmp_path / "app.db")
@@ -176,8 +179,8 @@ def test_the_comments_page_counts_the_comments_close_did_not_keep(
     page = signed_in("screens/facilitator/comments.py", op)
     said = [i.value for i in page.info]
     assert (
-        "8 comments came after the last batch: fewer than 10 people answered "
-        "after it, so they are counted but were not kept, to keep their authors "
+        "8 people answered after the last batch of comments: fewer than 10, so "
+        "any comments they wrote were not kept, to keep their authors "
         "anonymous." in said
     )
     assert not any("appear after" in s for s in said)

@@ -1,7 +1,9 @@
 """What the facilitator is told about answers held out at Close.
 
-Close counts the answers and comments that came after the last release and
-are too few to release, and deletes what they said (``storage.held_out``).
+Close counts the answers that came after the last release and are too few to
+release, and deletes what they said and the comments held since the last
+batch (``storage.held_out``); comments are never counted, only the people who
+answered since the batch.
 "No answer is ever lost" holds as a count: every view counts them, says why
 they are not in the figures, and the Close confirmation says beforehand how
 many are waiting and what will happen to them.
@@ -26,14 +28,15 @@ def held_out_line(held_out: int, k: int) -> str:
 
 
 def comments_not_kept_line(not_kept: int, minimum: int) -> str:
-    """After Close: the comments counted but not kept, and why."""
+    """After Close: the people who answered after the last comment batch, and
+    that any comments they wrote were not kept, and why (never how many)."""
     return counted(
-        "{n} comment came after the last batch: fewer than {minimum} people "
-        "answered after it, so it is counted but was not kept, to keep its "
-        "author anonymous.",
-        "{n} comments came after the last batch: fewer than {minimum} people "
-        "answered after it, so they are counted but were not kept, to keep "
-        "their authors anonymous.",
+        "{n} person answered after the last batch of comments: fewer than "
+        "{minimum}, so any comment they wrote was not kept, to keep its author "
+        "anonymous.",
+        "{n} people answered after the last batch of comments: fewer than "
+        "{minimum}, so any comments they wrote were not kept, to keep their "
+        "authors anonymous.",
         not_kept,
         minimum=minimum,
     )
@@ -54,16 +57,18 @@ def close_warning(waiting: Waiting) -> str:
         waiting.answers,
         k=waiting.k,
     )
-    if not waiting.comments or waiting.comments_due:
+    if waiting.comments_kept:
         return answers
+    # How many comments are waiting is never said: read between two arrivals
+    # it would name the author of the next batch's comment.
     remarks = counted(
-        "{n} comment is waiting for a batch of {minimum} answers; if the batch "
-        "is not complete when the pulse closes, it is counted but not kept, "
-        "for the same reason.",
-        "{n} comments are waiting for a batch of {minimum} answers; if the batch "
-        "is not complete when the pulse closes, they are counted but not kept, "
-        "for the same reason.",
-        waiting.comments,
+        "{n} answer has come since the last batch of comments. If fewer than "
+        "{minimum} have when the pulse closes, any comments written since that "
+        "batch are not kept, for the same reason.",
+        "{n} answers have come since the last batch of comments. If fewer than "
+        "{minimum} have when the pulse closes, any comments written since that "
+        "batch are not kept, for the same reason.",
+        waiting.since_batch,
         minimum=waiting.comment_minimum,
     )
     return f"{answers} {remarks}"
