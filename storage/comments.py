@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage.db import Store, row_by_id
-from storage.held_out import counted, release_due_comments
+from storage.held_out import comments_not_kept, counted, release_due_comments
 from survey.comment_rules import (
     check_comment_minimum,
     effective_minimum,
@@ -43,8 +43,8 @@ class CommentReview:
     shown: list[Comment]
     hidden: list[Comment]
     not_kept: int = 0
-    """For a closed pulse, the answers counted after its last batch: fewer
-    than the minimum, so whatever comments their authors wrote were deleted at
+    """For a closed pulse, the people who answered after its last batch:
+    fewer than the minimum, so whatever comments they wrote were deleted at
     Close. A count of people, not of comments (``storage.held_out``)."""
 
 
@@ -70,7 +70,7 @@ def review(store: Store, pulse_id: int) -> CommentReview:
         responses = counted(db, pulse_id)
         released_at = release_due_comments(db, pulse_id, minimum)
         status = row_by_id(db, "pulses", pulse_id, "status")["status"]
-        not_kept = responses - released_at if status == "closed" else 0
+        not_kept = comments_not_kept(db, pulse_id) if status == "closed" else 0
         seen = [
             Comment(*row)
             for row in db.execute(

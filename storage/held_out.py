@@ -111,6 +111,24 @@ def drop_held_out(db: Database, pulse_id: int) -> tuple[int, int]:
     return int(answers), int(remarks)
 
 
+def forget_comment_gap(db: Database, pulse_id: int) -> None:
+    """At Close, after the held comments are deleted: the next batch counts
+    from here. The people who answered since the last batch stay in the
+    response count, but their comments are gone; counted towards a batch after
+    reopening, they would let it hold the comments of fewer than the minimum
+    (one short of 5: four people's). Adds how many they were to
+    ``comment_releases.not_kept`` (a response count, over every Close of the
+    pulse; 0 when it is closed again) for the Comments page."""
+    responses = counted(db, pulse_id)
+    gap = responses - comments_released_at(db, pulse_id)
+    db.execute(
+        "INSERT INTO comment_releases (pulse_id, n, not_kept) VALUES (?, ?, ?) "
+        "ON CONFLICT (pulse_id) DO UPDATE SET n = excluded.n, "
+        "not_kept = not_kept + excluded.not_kept",
+        [pulse_id, responses, gap],
+    )
+
+
 def comment_minimum(db: Database, pulse_id: int) -> int:
     programme = pulse_programme(db, pulse_id)
     return effective_minimum(int(programme["k"]), programme["comment_k"])
@@ -148,6 +166,15 @@ def waiting_at_programme_close(store: Store, programme_id: int) -> list[Waiting]
             ).fetchall()
         ]
     return [waiting_at_close(store, pulse_id) for pulse_id in ids]
+
+
+def comments_not_kept(db: Database, pulse_id: int) -> int:
+    """The people who answered after the last comment batch before a Close of
+    the pulse: any comments they wrote were deleted."""
+    row = db.execute(
+        "SELECT not_kept FROM comment_releases WHERE pulse_id = ?", [pulse_id]
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def drop_held_out_of_closed_pulses(db: Database) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage.db import MOMENT_ORDER, Store, delete_rows, row_by_id
-from storage.held_out import COUNTED, drop_held_out
+from storage.held_out import COUNTED, drop_held_out, forget_comment_gap
 from storage.results import release_all
 from survey import codes
 from survey.answers import UnknownPulse
@@ -246,6 +246,7 @@ def close_pulses(store: Store, pulse_ids: Sequence[int]) -> int:
             db.execute("DELETE FROM submissions WHERE pulse_id = ?", [pulse_id])
             release_all(db, pulse_id)
             drop_held_out(db, pulse_id)
+            forget_comment_gap(db, pulse_id)
     store.compact()
     return closed
 

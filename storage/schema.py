@@ -395,6 +395,18 @@ def m022_held_out_at_close(db: Database) -> None:
 def m023_no_count_of_held_comments(db: Database) -> None:
     # How many comments Close did not keep is not kept either: beside one
     # held-out answer it said whether that latecomer wrote a comment
-    # (storage.held_out). The Comments page says instead how many people
-    # answered after the last batch, from the response counts.
+    # (storage.held_out).
     db.execute("ALTER TABLE pulses DROP COLUMN held_out_comments")
+    # Close deletes the comments held since the last batch, so the next batch
+    # counts from Close (comment_releases.n); not_kept is how many people had
+    # answered since the batch before, for the Comments page (a response
+    # count). Pulses closed before this get the same.
+    db.execute(
+        "ALTER TABLE comment_releases ADD COLUMN not_kept INTEGER NOT NULL DEFAULT 0"
+    )
+    from storage.held_out import forget_comment_gap
+
+    for (pulse_id,) in db.execute(
+        "SELECT id FROM pulses WHERE status = 'closed'"
+    ).fetchall():
+        forget_comment_gap(db, pulse_id)

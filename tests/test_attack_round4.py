@@ -134,3 +134,35 @@ def test_a_card_of_another_pulse_does_not_answer_this_one(store: Store) -> None:
     spare = tickets.issue_tickets(store, second.id, 4)
     assert tickets.ticket_problem(store, op.pulse.id, spare[0]) == tickets.BAD_TICKET
     assert results.room_counts(store, op.pulse.id).n_now == 0
+
+
+def test_a_comment_batch_after_reopening_covers_the_comment_minimum(
+    store: Store,
+) -> None:
+    """Every comment a facilitator reads was written by one of at least the
+    comment minimum of people who answered since the batch before
+    (``survey.comment_rules``). Five answered and the first batch was
+    released; one latecomer answered with a comment and Close deleted it,
+    keeping the latecomer in the count. Reopened, four people answered: the
+    count moved 6 -> 10, five past the last batch, so a batch was released,
+    but its comments can only be from those four (the latecomer's was
+    deleted): a batch of four people, one short of the minimum; with one
+    new person and k = 2 it would name them."""
+    op = make_open_pulse(store, k=5)
+    pulse_id = op.pulse.id
+    for _ in range(5):
+        responses.submit_response(store, pulse_id, op.first_answers())
+    results.live_room(store, pulse_id)
+    comments.review(store, pulse_id)
+    responses.submit_response(store, pulse_id, op.first_answers(), comment="gone")
+    programmes.close_pulse(store, pulse_id)
+    programmes.open_pulse(store, pulse_id)
+
+    for i in range(4):
+        responses.submit_response(
+            store, pulse_id, op.first_answers(), comment=f"new {i}"
+        )
+    assert comments.review(store, pulse_id).to_review == []
+    responses.submit_response(store, pulse_id, op.first_answers(), comment="new 4")
+    batch = comments.review(store, pulse_id).to_review
+    assert sorted(c.text for c in batch) == [f"new {i}" for i in range(5)]

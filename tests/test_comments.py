@@ -179,9 +179,9 @@ def test_the_comments_page_says_comments_after_the_last_batch_were_not_kept(
     page = signed_in("screens/facilitator/comments.py", op)
     said = [i.value for i in page.info]
     assert (
-        "8 people answered after the last batch of comments: fewer than 10, so "
-        "any comments they wrote were not kept, to keep their authors "
-        "anonymous." in said
+        "8 people answered too late for a batch of comments (a batch needs 10 "
+        "answers), so any comments they wrote were not kept, to keep their "
+        "authors anonymous." in said
     )
     assert not any("appear after" in s for s in said)
     store.close()

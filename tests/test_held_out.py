@@ -264,6 +264,7 @@ def test_an_old_file_with_held_out_answers_is_cleaned_when_opened(
     with sqlite3.connect(path) as db:
         db.execute("UPDATE pulses SET status = 'closed' WHERE id = ?", [pulse_id])
         db.execute("ALTER TABLE pulses DROP COLUMN held_out")
+        db.execute("ALTER TABLE comment_releases DROP COLUMN not_kept")
         db.execute(
             "DELETE FROM _sqlite_migrations WHERE name IN "
             "('m022_held_out_at_close', 'm023_no_count_of_held_comments')"

@@ -28,15 +28,16 @@ def held_out_line(held_out: int, k: int) -> str:
 
 
 def comments_not_kept_line(not_kept: int, minimum: int) -> str:
-    """After Close: the people who answered after the last comment batch, and
-    that any comments they wrote were not kept, and why (never how many)."""
+    """After Close: the people who answered after the last comment batch (at
+    each Close of the pulse), that any comments they wrote were not kept, and
+    why (never how many comments)."""
     return counted(
-        "{n} person answered after the last batch of comments: fewer than "
-        "{minimum}, so any comment they wrote was not kept, to keep its author "
-        "anonymous.",
-        "{n} people answered after the last batch of comments: fewer than "
-        "{minimum}, so any comments they wrote were not kept, to keep their "
-        "authors anonymous.",
+        "{n} person answered too late for a batch of comments (a batch needs "
+        "{minimum} answers), so any comment they wrote was not kept, to keep "
+        "its author anonymous.",
+        "{n} people answered too late for a batch of comments (a batch needs "
+        "{minimum} answers), so any comments they wrote were not kept, to keep "
+        "their authors anonymous.",
         not_kept,
         minimum=minimum,
     )
