@@ -121,6 +121,8 @@ def forget_comment_gap(db: Database, pulse_id: int) -> None:
     pulse; 0 when it is closed again) for the Comments page."""
     responses = counted(db, pulse_id)
     gap = responses - comments_released_at(db, pulse_id)
+    if not gap:
+        return  # nothing to forget: no row written for a pulse nobody answered
     db.execute(
         "INSERT INTO comment_releases (pulse_id, n, not_kept) VALUES (?, ?, ?) "
         "ON CONFLICT (pulse_id) DO UPDATE SET n = excluded.n, "
