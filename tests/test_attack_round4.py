@@ -9,10 +9,13 @@ users depend on that an attack tried and found holding.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from storage import comments, programmes, responses, results, tickets
-from storage.db import Store
+from storage.db import Store, open_store
 from storage.held_out import waiting_at_close
 from survey.ticket_sheet import SheetFixed
 from tests.fixtures import OpenPulse, make_open_pulse
@@ -166,3 +169,45 @@ def test_a_comment_batch_after_reopening_covers_the_comment_minimum(
     responses.submit_response(store, pulse_id, op.first_answers(), comment="new 4")
     batch = comments.review(store, pulse_id).to_review
     assert sorted(c.text for c in batch) == [f"new {i}" for i in range(5)]
+
+
+def test_a_file_closed_by_the_last_version_gets_the_same_batch_rule(
+    tmp_path: Path,
+) -> None:
+    """A pulse closed before m023 kept its comment batch behind its count (and
+    a count of the comments it deleted). Opening the file drops that count and
+    moves the batch to Close, so the reopened pulse's next batch still needs
+    the comment minimum of new people."""
+    path = tmp_path / "old.db"
+    store = open_store(path)
+    op = make_open_pulse(store, k=5)
+    pulse_id = op.pulse.id
+    for _ in range(5):
+        responses.submit_response(store, pulse_id, op.first_answers())
+    results.live_room(store, pulse_id)
+    comments.review(store, pulse_id)
+    responses.submit_response(store, pulse_id, op.first_answers(), comment="gone")
+    programmes.close_pulse(store, pulse_id)
+    store.close()
+    with sqlite3.connect(path) as db:  # as the last version left it
+        db.execute("UPDATE comment_releases SET n = 5")
+        db.execute("ALTER TABLE comment_releases DROP COLUMN not_kept")
+        db.execute(
+            "ALTER TABLE pulses ADD COLUMN held_out_comments INTEGER NOT NULL DEFAULT 1"
+        )
+        db.execute(
+            "DELETE FROM _sqlite_migrations "
+            "WHERE name = 'm023_no_count_of_held_comments'"
+        )
+    db.close()
+    with open_store(path) as store:
+        assert comments.review(store, pulse_id).not_kept == 1
+        programmes.open_pulse(store, pulse_id)
+        for i in range(4):
+            responses.submit_response(
+                store, pulse_id, op.first_answers(), comment=f"new {i}"
+            )
+        assert comments.review(store, pulse_id).to_review == []
+        with store.read() as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(pulses)")}
+        assert "held_out_comments" not in columns
