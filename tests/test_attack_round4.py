@@ -10,11 +10,12 @@ users depend on that an attack tried and found holding.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from storage import comments, programmes, responses, results, tickets
+from storage import comments, programmes, responses, results, retention, tickets
 from storage.db import Store, open_store
 from storage.held_out import waiting_at_close
 from survey.ticket_sheet import SheetFixed
@@ -211,3 +212,37 @@ def test_a_file_closed_by_the_last_version_gets_the_same_batch_rule(
         with store.read() as db:
             columns = {row[1] for row in db.execute("PRAGMA table_info(pulses)")}
         assert "held_out_comments" not in columns
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="The purge deletes a pulse's tickets (used tickets say whose card "
+    "answered), and NEEDS_TICKETS reads 'cards printed' from the tickets "
+    "table: after the purge, reopening the programme and the pulse and turning "
+    "tickets off lets the pulse take answers without a card. Needs a kept "
+    "count of cards printed per pulse (a column, not the rows) read by "
+    "NEEDS_TICKETS and printed().",
+)
+def test_the_purge_does_not_let_a_ticketed_pulse_take_answers_without_a_card(
+    store: Store,
+) -> None:
+    """Five cards, five answers, the programme closed and purged by its
+    retention rule. The facilitator reopens the programme and the pulse and
+    turns tickets off: one real person and four of the facilitator's own
+    answers were then accepted without cards and released together (10 -> 10
+    shown), so 10 x mean10 - 5 x mean5 - 4 known answers = that person's."""
+    op = make_open_pulse(store, k=5)
+    tickets.set_uses_tickets(store, op.programme_id, True)
+    programmes.set_pulse_status(store, op.pulse.id, "draft")
+    cards = tickets.issue_tickets(store, op.pulse.id, 5)
+    programmes.open_pulse(store, op.pulse.id)
+    for card in cards:
+        _answered_once(op, card)
+    retention.set_retention(store, op.programme_id, 0)
+    retention.close_programme(store, op.programme_id, on=date.today() - timedelta(2))
+    retention.apply_retention(store, today=date.today())
+    retention.reopen_programme(store, op.programme_id)
+    programmes.open_pulse(store, op.pulse.id)
+    tickets.set_uses_tickets(store, op.programme_id, False)
+    assert tickets.printed(store, op.pulse.id) == 5
+    assert tickets.pulse_uses_tickets(store, op.pulse.id)
