@@ -410,3 +410,16 @@ def m023_no_count_of_held_comments(db: Database) -> None:
         "SELECT id FROM pulses WHERE status = 'closed'"
     ).fetchall():
         forget_comment_gap(db, pulse_id)
+
+
+@migrations()
+def m024_cards_printed(db: Database) -> None:
+    # How many cards were printed for a pulse, kept after the retention purge
+    # deletes the cards themselves: "needs a card" and the room's count read
+    # it (storage.tickets), so a purge cannot free a ticketed pulse to take
+    # answers without a card.
+    db.execute("ALTER TABLE pulses ADD COLUMN cards_printed INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE pulses SET cards_printed = "
+        "(SELECT count(*) FROM tickets t WHERE t.pulse_id = pulses.id)"
+    )

@@ -48,13 +48,13 @@ class TicketCounts:
     used: int
 
 
-NEEDS_TICKETS = (
-    "(g.tickets OR EXISTS (SELECT 1 FROM tickets t WHERE t.pulse_id = p.id))"
-)
+NEEDS_TICKETS = "(g.tickets OR p.cards_printed > 0)"
 """SQL (over ``pulses p`` joined to its ``programmes g``): whether the pulse
 takes answers only with a ticket. The programme's rule, or cards printed for
 it: turning tickets off does not let a pulse that has cards take answers
-without one, so the room's count of cards stays the limit on its answers."""
+without one, so the room's count of cards stays the limit on its answers.
+Cards printed is a kept count (``pulses.cards_printed``), not the card rows,
+which the retention purge deletes."""
 
 
 def pulse_uses_tickets(store: Store, pulse_id: int) -> bool:
@@ -114,6 +114,10 @@ def issue_tickets(store: Store, pulse_id: int, count: int) -> list[str]:
             "INSERT INTO tickets (pulse_id, hash) VALUES (?, ?)",
             [(pulse_id, hashed) for hashed in sorted(issued)],
         )
+        db.execute(
+            "UPDATE pulses SET cards_printed = cards_printed + ? WHERE id = ?",
+            [len(issued), pulse_id],
+        )
     return list(issued.values())
 
 
@@ -130,8 +134,7 @@ def printed(store: Store, pulse_id: int) -> int | None:
     pulse takes answers without them). A count only: the room can compare it
     with the people present, and it cannot grow once anyone has answered."""
     with store.read() as db:
-        cards = "(SELECT count(*) FROM tickets t WHERE t.pulse_id = p.id)"
-        row = pulse_columns(db, pulse_id, f"{NEEDS_TICKETS}, {cards}")
+        row = pulse_columns(db, pulse_id, f"{NEEDS_TICKETS}, p.cards_printed")
     if row is None or not row[0]:
         return None
     return int(row[1])

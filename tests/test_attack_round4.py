@@ -18,6 +18,7 @@ import pytest
 from storage import comments, programmes, responses, results, retention, tickets
 from storage.db import Store, open_store
 from storage.held_out import waiting_at_close
+from survey.answers import TicketRejected
 from survey.ticket_sheet import SheetFixed
 from tests.fixtures import OpenPulse, make_open_pulse
 from ui.held_out_views import close_warning
@@ -214,15 +215,6 @@ def test_a_file_closed_by_the_last_version_gets_the_same_batch_rule(
         assert "held_out_comments" not in columns
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The purge deletes a pulse's tickets (used tickets say whose card "
-    "answered), and NEEDS_TICKETS reads 'cards printed' from the tickets "
-    "table: after the purge, reopening the programme and the pulse and turning "
-    "tickets off lets the pulse take answers without a card. Needs a kept "
-    "count of cards printed per pulse (a column, not the rows) read by "
-    "NEEDS_TICKETS and printed().",
-)
 def test_the_purge_does_not_let_a_ticketed_pulse_take_answers_without_a_card(
     store: Store,
 ) -> None:
@@ -246,3 +238,26 @@ def test_the_purge_does_not_let_a_ticketed_pulse_take_answers_without_a_card(
     tickets.set_uses_tickets(store, op.programme_id, False)
     assert tickets.printed(store, op.pulse.id) == 5
     assert tickets.pulse_uses_tickets(store, op.pulse.id)
+    with pytest.raises(TicketRejected):
+        responses.submit_response(store, op.pulse.id, op.first_answers())
+    assert responses.count_responses(store, op.pulse.id) == 5
+
+
+def test_a_file_from_before_the_kept_count_keeps_its_cards_printed(
+    tmp_path: Path,
+) -> None:
+    """Opening a file made before ``cards_printed`` counts each pulse's cards,
+    so the rule holds for sheets printed before the upgrade."""
+    path = tmp_path / "old.db"
+    store = open_store(path)
+    op = make_open_pulse(store, k=5)
+    programmes.set_pulse_status(store, op.pulse.id, "draft")
+    tickets.issue_tickets(store, op.pulse.id, 3)
+    store.close()
+    with sqlite3.connect(path) as db:  # the file as it was before m024
+        db.execute("ALTER TABLE pulses DROP COLUMN cards_printed")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm024_cards_printed'")
+    db.close()
+    with open_store(path) as upgraded:
+        assert tickets.printed(upgraded, op.pulse.id) == 3
+        assert tickets.pulse_uses_tickets(upgraded, op.pulse.id)
