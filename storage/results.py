@@ -25,7 +25,14 @@ import json
 from sqlite_utils import Database
 
 from storage.db import Store, pulse_programme
-from survey.disclosure import Pending, Release, bucket_of, may_show, release_batch
+from survey.disclosure import (
+    Pending,
+    Release,
+    bucket_of,
+    may_show,
+    release_batch,
+    shown_counts,
+)
 from survey.figures import (
     Figure,
     LevelCount,
@@ -229,11 +236,14 @@ def _room_counts(db: Database, pulse_id: int) -> RoomCounts:
         n_now=int(total) + int(held_out),
         released=int(released),
         held_out=int(held_out),
-        group_counts={
-            g["name"]: released_by_group.get(g["id"], 0)
-            for g in groups
-            if g["id"] in visible
-        },
+        group_counts=shown_counts(
+            {
+                g["name"]: released_by_group.get(g["id"], 0)
+                for g in groups
+                if g["id"] in visible
+            },
+            int(k),
+        ),
         expected={g["name"]: g["expected"] for g in groups},
     )
 

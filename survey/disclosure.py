@@ -19,6 +19,16 @@ def may_show(n: int, k: int) -> bool:
     return n >= k
 
 
+def shown_counts(counts: Mapping[str, int], k: int) -> dict[str, int]:
+    """The group counts that may be shown: those about at least ``k`` people.
+
+    A pulse's shown groups are fixed at its first release, when each had at
+    least k; raising k later can leave a shown group below it, and its count
+    is then withheld like its figures (promise 1 holds for counts too).
+    """
+    return {group: n for group, n in counts.items() if may_show(n, k)}
+
+
 def visible_groups(counts: Mapping[str, int], k: int) -> set[str]:
     """The groups whose figures may be shown beside the overall figure.
 

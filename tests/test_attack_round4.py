@@ -20,6 +20,7 @@ from storage.db import Store, open_store
 from storage.held_out import waiting_at_close
 from survey.answers import TicketRejected
 from survey.ticket_sheet import SheetFixed
+from survey.words import EVERYONE
 from tests.fixtures import OpenPulse, make_open_pulse
 from ui.held_out_views import close_warning
 
@@ -261,3 +262,29 @@ def test_a_file_from_before_the_kept_count_keeps_its_cards_printed(
     with open_store(path) as upgraded:
         assert tickets.printed(upgraded, op.pulse.id) == 3
         assert tickets.pulse_uses_tickets(upgraded, op.pulse.id)
+
+
+def test_raising_k_withholds_a_shown_group_count_below_it(store: Store) -> None:
+    """Social work 5 and Education 5 are released at k = 5 and both shown.
+    The facilitator raises k to 6; six more social workers answer. Every
+    figure about Education is now withheld, and so is its count: no figure
+    or count is about fewer than k, whatever k was when it was chosen."""
+    op = make_open_pulse(store, k=5)
+    social, education = op.groups
+    for group in (social, education):
+        for _ in range(5):
+            responses.submit_response(
+                store, op.pulse.id, op.first_answers(), group_id=group.id
+            )
+    assert results.live_room(store, op.pulse.id).counts.group_counts == {
+        "Social work": 5,
+        "Education": 5,
+    }  # the room is revealed at k = 5
+    programmes.update_programme(store, op.programme_id, "Test programme", 6)
+    for _ in range(6):
+        responses.submit_response(
+            store, op.pulse.id, op.first_answers(), group_id=social.id
+        )
+    room = results.live_room(store, op.pulse.id)
+    assert room.counts.group_counts == {"Social work": 11}
+    assert {f.group for f in room.released.figures} == {EVERYONE, "Social work"}

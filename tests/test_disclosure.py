@@ -11,6 +11,7 @@ from survey.disclosure import (
     bucket_of,
     may_show,
     release_batch,
+    shown_counts,
     visible_groups,
 )
 
@@ -23,6 +24,17 @@ group_counts = st.dictionaries(
 @given(n=st.integers(min_value=0, max_value=1000), k=ks)
 def test_may_show_exactly_from_k(n: int, k: int) -> None:
     assert may_show(n, k) == (n >= k)
+
+
+@given(counts=group_counts, k=ks, raised=st.integers(min_value=0, max_value=10))
+def test_no_group_count_below_k_is_shown_even_after_k_rises(
+    counts: dict[str, int], k: int, raised: int
+) -> None:
+    # The groups were chosen at k; k has since gone up by ``raised``.
+    chosen = {g: counts[g] for g in visible_groups(counts, k)}
+    shown = shown_counts(chosen, k + raised)
+    assert all(n >= k + raised for n in shown.values())
+    assert shown == {g: n for g, n in chosen.items() if n >= k + raised}
 
 
 @given(counts=group_counts, k=ks)

@@ -209,7 +209,7 @@ class ReleaseModel(RuleBasedStateMachine):
                 self._observe(("dist", index, dimension), count, 0.0)
             for name, count in room.counts.group_counts.items():
                 key = ("room", index, self._group_key(name))
-                self._observe(key, count, 0.0, floor=False)
+                self._observe(key, count, 0.0)
         trends = aggregates.trends(self.store, self.programme)
         for row in trends.figures.itertuples():
             index = self.pulses.index(row.pulse_id)
