@@ -388,6 +388,26 @@ def test_welsh_refusal_and_not_open_messages(live: OpenPulse) -> None:
     )
 
 
+def test_a_send_pressed_in_english_is_honoured_when_welsh_arrives(
+    live: OpenPulse,
+) -> None:
+    """The browser's remembered Welsh can reach the server after the phone
+    drew the English form: the run that handles the press draws it in Welsh.
+    The press must still send (the button's id must not follow its label)."""
+    at = run_app(live.pulse.code)
+    assert "Send my answers" in shown(at)
+    for control in at.radio:
+        if control.key.startswith("answer-"):
+            control.set_value(4)
+    submit = next(b for b in at.button if b.label == "Send my answers")
+    submit.click()
+    at.session_state["document_language"] = {"remembered": "cy"}
+    at = at.run()
+    assert not at.exception
+    assert "Diolch! Mae eich atebion" in shown(at)
+    assert responses.count_responses(live.store, live.pulse.id) == 1
+
+
 def test_csv_headers_and_app_words_follow_the_programme_language(
     store: Store,
 ) -> None:

@@ -173,8 +173,15 @@ def answer_form(
                 placeholder=_("Never shown with your name — there is none."),
                 help=_("Up to {limit} characters.").format(limit=COMMENT_MAX_CHARS),
             )
+        # Keyed, so its id comes from the key and not the label: a press made
+        # on the form drawn in one language is honoured by a run that draws
+        # it in the other (the browser's remembered language can arrive
+        # between the press and the run that handles it).
         sent = st.form_submit_button(
-            _("Send my answers"), type="primary", width="stretch"
+            _("Send my answers"),
+            type="primary",
+            width="stretch",
+            key=f"send-{pulse.id}",
         )
     exact_group_names(escaped)
     if not sent:
