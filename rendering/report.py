@@ -25,6 +25,7 @@ from survey import findings
 from survey.actions import Action, markers, status_words, what_followed
 from survey.i18n import translations
 from survey.trends import ProgrammeTrends
+from survey.words import held_out_sentence
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def render(inputs: ReportInputs, today: date | None = None) -> str:
         "k": result.k,
         "has_figures": not result.figures.empty,
         "actions": [_action(a, result) for a in inputs.actions],
+        "held_out": _held_out(result),
     }
     if not result.figures.empty:
         marks = markers(inputs.actions, result.pulses, language)
@@ -89,6 +91,17 @@ def _figures(result: ProgrammeTrends, marks: pd.DataFrame) -> dict[str, object]:
         ).to_dict()
         context |= {"group_a": a, "group_b": b, "gap_figure": _svg(gap, lang)}
     return context
+
+
+def _held_out(result: ProgrammeTrends) -> list[str]:
+    """Per closed pulse that held answers out at Close, how many and why, in
+    the live room's words: its count includes them, no figure does."""
+    ngettext = translations(result.language).ngettext
+    return [
+        f"{p.label}: {held_out_sentence(p.held_out, result.k, ngettext)}"
+        for p in result.pulses
+        if p.held_out
+    ]
 
 
 def _action(action: Action, result: ProgrammeTrends) -> dict[str, str]:

@@ -129,7 +129,7 @@ def _closed_pulses(db, programme_id: int, language: str = "en") -> list[PulsePoi
     rows = db.query(
         "SELECT p.id AS pulse_id, s.id AS session_id, s.title, s.date, "
         "s.kind AS session_kind, "
-        f"p.moment, {COUNTED} AS n "
+        f"p.moment, {COUNTED} AS n, p.held_out "
         "FROM pulses p JOIN sessions s ON s.id = p.session_id "
         "WHERE s.programme_id = ? AND p.status = 'closed' "
         f"ORDER BY s.date IS NULL, s.date, s.position, s.id, {MOMENT_ORDER}, p.id",
@@ -145,6 +145,7 @@ def _closed_pulses(db, programme_id: int, language: str = "en") -> list[PulsePoi
             session_kind=row["session_kind"],
             moment=row["moment"],
             n=row["n"],
+            held_out=row["held_out"],
         )
         for order, row in enumerate(rows)
     ]

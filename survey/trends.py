@@ -46,6 +46,9 @@ class PulsePoint:
     session_kind: str
     moment: str
     n: int
+    held_out: int = 0
+    """Of ``n``, the answers held out at Close (counted, not kept): the
+    report says how many and why (``survey.words.held_out_sentence``)."""
 
     @property
     def is_follow_up(self) -> bool:

@@ -8,7 +8,7 @@ shows for people without a group, compared ignoring case and spaces.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from survey.i18n import LANGUAGES, N_, Refusal, gettext_for
 from survey.instrument import MOMENTS
@@ -34,6 +34,24 @@ def pulse_label(session_title: str, moment: str, language: str = "en") -> str:
     if moment in MOMENT_WORDS:
         moment = gettext_for(language, MOMENT_WORDS[moment])
     return f"{session_title} · {moment}"
+
+
+def held_out_sentence(
+    held_out: int, k: int, ngettext: Callable[[str, str, int], str]
+) -> str:
+    """After Close: how many answers were counted but not kept, and why.
+
+    One wording for the live room, the Present view and the report (issue 10:
+    every view that counts them says why they are not in the figures), in the
+    language of the ``ngettext`` passed in: the session's, the room's or the
+    programme's."""
+    return ngettext(
+        "{n} answer arrived after the last release: fewer than {k}, so it is "
+        "counted but was not kept, to keep its author anonymous.",
+        "{n} answers arrived after the last release: fewer than {k}, so they are "
+        "counted but were not kept, to keep their authors anonymous.",
+        held_out,
+    ).format(n=held_out, k=k)
 
 
 def moment_rank(moment: str) -> int:

@@ -12,19 +12,14 @@ many are waiting and what will happen to them.
 from __future__ import annotations
 
 from storage.held_out import Waiting
-from ui.i18n import counted
+from survey.words import held_out_sentence
+from ui.i18n import counted, ngettext
 
 
 def held_out_line(held_out: int, k: int) -> str:
-    """After Close: the answers counted but not kept, and why."""
-    return counted(
-        "{n} answer arrived after the last release: fewer than {k}, so it is "
-        "counted but was not kept, to keep its author anonymous.",
-        "{n} answers arrived after the last release: fewer than {k}, so they are "
-        "counted but were not kept, to keep their authors anonymous.",
-        held_out,
-        k=k,
-    )
+    """After Close: the answers counted but not kept, and why, in the
+    session's language (the wording is ``survey.words.held_out_sentence``)."""
+    return held_out_sentence(held_out, k, ngettext)
 
 
 def comments_not_kept_line(not_kept: int, minimum: int) -> str:

@@ -29,6 +29,7 @@ from storage import closing, results, sessions
 from storage.db import Store
 from storage.programmes import PulseInfo, pulse_by_id
 from survey.i18n import LANGUAGES, N_, translations
+from survey.words import held_out_sentence
 from ui.i18n import _
 from ui.links import LOOPBACK_WARNING, join_base, join_url
 from ui.pickers import pulse_name
@@ -175,6 +176,12 @@ def live_count(store: Store, pulse_id: int, lang: str = "en") -> None:
             st.info(words_in(N_("This pulse has closed. Thank you!")))
         elif room.status != "open":
             st.info(words_in(N_("This pulse is not open yet.")))
+        if room.held_out:
+            # The count above includes them: say, as the live room does, why
+            # they are in no figure (issue 10).
+            st.caption(
+                held_out_sentence(room.held_out, room.k, translations(lang).ngettext)
+            )
         if room.status != status_before and room.status != "closing":
             st.rerun(scope="app")
 
