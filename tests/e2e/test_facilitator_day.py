@@ -291,23 +291,20 @@ def demo_open_pulse(store: Store) -> Any:
     return programmes.pulse_by_id(store, pulse_id)
 
 
-def fill_phone_form(phone: Any, value: int, statements: int) -> None:
-    """Tap ``value`` on each of the ``statements`` (one radio group each,
-    ui/answer_form). The number comes from the store, not from counting the
-    groups drawn so far: on a busy machine the later statements are still
-    arriving when the first appears, and a count taken then skipped them."""
-    groups = phone.locator("[class*='st-key-answer-'] [role='radiogroup']")
-    groups.nth(statements - 1).wait_for()
-    # After the page's first run has finished: on a starved server a tap made
-    # at once is still dropped now and then (the first statement's, 3 of
-    # 30 two-phone tries here; open, see tests/e2e/test_early_taps.py).
-    phone.wait_for_selector(
-        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
-    )
-    phone.wait_for_timeout(500)
-    for index in range(statements):
-        option = groups.nth(index).locator("[data-testid='stRadioOption']")
-        option.nth(value - 1).tap()
+def fill_phone_form(
+    phone: Any, value: int, pulse_id: int, question_ids: list[int]
+) -> None:
+    """Tap ``value`` on each statement (one radio group each, ui/answer_form),
+    as soon as its radios can be tapped. Each statement is found by its widget
+    key, never by position: while the first run is still being drawn, a
+    statement further down can be on screen before the ones above it (3 of 30
+    starved two-phone tries here tapped the third statement as "the first
+    radio group" and left the first one empty; see test_early_taps)."""
+    for question_id in question_ids:
+        options = phone.locator(
+            f".st-key-answer-{pulse_id}-{question_id} [data-testid='stRadioOption']"
+        )
+        options.nth(value - 1).tap()
 
 
 def test_close_asks_first_and_keeps_a_grace_period(running: App, browser: Any) -> None:
@@ -322,7 +319,7 @@ def test_close_asks_first_and_keeps_a_grace_period(running: App, browser: Any) -
     in_time, too_late = new_page(browser), new_page(browser)
     for phone in (in_time, too_late):
         phone.goto(f"{running.url}/?code={pulse.code}")
-        fill_phone_form(phone, 5, len(questions))
+        fill_phone_form(phone, 5, pulse.id, [q.id for q in questions])
 
     context = laptop(browser)
     page = context.new_page()
