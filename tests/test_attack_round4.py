@@ -96,6 +96,19 @@ def test_after_close_no_count_says_whether_the_latecomer_commented(
     assert vars(commented) == vars(silent)
 
 
+def _a_batch_then_a_commenting_latecomer_closed(op: OpenPulse) -> int:
+    """Five answer and are released with their comment batch; one latecomer
+    answers with a comment; the pulse closes (holding the latecomer out)."""
+    store, pulse_id = op.store, op.pulse.id
+    for _ in range(5):
+        responses.submit_response(store, pulse_id, op.first_answers())
+    results.live_room(store, pulse_id)
+    comments.review(store, pulse_id)
+    responses.submit_response(store, pulse_id, op.first_answers(), comment="gone")
+    programmes.close_pulse(store, pulse_id)
+    return pulse_id
+
+
 def _answered_once(op: OpenPulse, ticket: str) -> None:
     responses.submit_response(op.store, op.pulse.id, op.first_answers(), ticket=ticket)
 
@@ -155,13 +168,7 @@ def test_a_comment_batch_after_reopening_covers_the_comment_minimum(
     deleted): a batch of four people, one short of the minimum; with one
     new person and k = 2 it would name them."""
     op = make_open_pulse(store, k=5)
-    pulse_id = op.pulse.id
-    for _ in range(5):
-        responses.submit_response(store, pulse_id, op.first_answers())
-    results.live_room(store, pulse_id)
-    comments.review(store, pulse_id)
-    responses.submit_response(store, pulse_id, op.first_answers(), comment="gone")
-    programmes.close_pulse(store, pulse_id)
+    pulse_id = _a_batch_then_a_commenting_latecomer_closed(op)
     programmes.open_pulse(store, pulse_id)
 
     for i in range(4):
@@ -184,13 +191,7 @@ def test_a_file_closed_by_the_last_version_gets_the_same_batch_rule(
     path = tmp_path / "old.db"
     store = open_store(path)
     op = make_open_pulse(store, k=5)
-    pulse_id = op.pulse.id
-    for _ in range(5):
-        responses.submit_response(store, pulse_id, op.first_answers())
-    results.live_room(store, pulse_id)
-    comments.review(store, pulse_id)
-    responses.submit_response(store, pulse_id, op.first_answers(), comment="gone")
-    programmes.close_pulse(store, pulse_id)
+    pulse_id = _a_batch_then_a_commenting_latecomer_closed(op)
     store.close()
     with sqlite3.connect(path) as db:  # as the last version left it
         db.execute("UPDATE comment_releases SET n = 5")
